@@ -1,0 +1,2 @@
+export type { InspectorRelay, InspectorRelayOptions } from './createInspectorRelay.ts';
+export { createInspectorRelay } from './createInspectorRelay.ts';
