@@ -41,3 +41,26 @@ export interface Reply {
 
 /** Receives the replies the bot sends without being asked (training finished). */
 export type ReplyListener = (key: ChatKey, replies: Reply[]) => void;
+
+/**
+ * The bot as a transport sees it: console mode and Telegram mode both talk to it
+ * through this interface, so they behave the same.
+ */
+export interface ChatBot {
+  /** Handles one message of a chat and resolves to the bot's replies, in order. */
+  handleMessage(key: ChatKey, message: IncomingMessage): Promise<Reply[]>;
+  /**
+   * Subscribes to replies sent without being asked (long work finished); returns the
+   * function that unsubscribes.
+   */
+  onReply(listener: ReplyListener): () => void;
+  /**
+   * What to say when a person opens the chat again (console start): a welcome, or
+   * where the conversation stands and what it waits for. Changes nothing.
+   */
+  greet(key: ChatKey): Promise<Reply[]>;
+  /** Resolves when no background work of the chat is running any more. */
+  settled(key: ChatKey): Promise<void>;
+  /** The largest file accepted, in bytes. */
+  readonly maxUploadBytes: number;
+}
