@@ -92,3 +92,12 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
    */
   refusals: Record<string, RefusalMessage>;
 }
+
+/** A value that survives `JSON.stringify` and `JSON.parse` unchanged. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
