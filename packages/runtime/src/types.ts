@@ -1,0 +1,434 @@
+import type { DatasetInfo, ModelRecord, WorkflowDefinition } from '@chatflow/machines';
+import type { Table } from 'apache-arrow';
+import type { Keyv } from 'keyv';
+import type { Logger } from 'pino';
+import type { AnyActorLogic, InspectionEvent, Observer } from 'xstate';
+import type { SessionStore } from './sessionStore.ts';
+
+/**
+ * Identifies a chat session: one user in one conversation. Ids are compared as
+ * strings, so user `42` and user `'42'` are the same user.
+ */
+export interface SessionKey {
+  userId: string | number;
+  conversationId: string;
+}
+
+/** Where the runtime keeps sessions when an adapter builds the store from the config. */
+export type PersistenceBackend = 'memory' | 'sqlite' | 'redis';
+
+/** Persistence settings, read by whoever builds the store (e.g. `@chatflow/adapters`). */
+export interface PersistenceConfig {
+  /**
+   * Whether sessions outlive the process.
+   * @default false
+   */
+  enabled: boolean;
+  /**
+   * The backend.
+   * @default 'memory'
+   */
+  backend: PersistenceBackend;
+  /** The backend's address, e.g. `sqlite://./sessions.db` or `redis://localhost:6379`. */
+  url?: string;
+}
+
+/** The runtime's settings. `createRuntime` takes a partial one merged over the defaults. */
+export interface RuntimeConfig {
+  /**
+   * Minutes without activity after which a session expires.
+   * @default 30
+   */
+  sessionTimeoutMinutes: number;
+  /**
+   * The longest conversation history kept per session (a sliding window).
+   * @default 50
+   */
+  maxHistoryMessages: number;
+  /**
+   * The most sessions kept live in memory; the least recently used are evicted (they
+   * stay in the store and are rehydrated on their next message).
+   * @default 1000
+   */
+  maxConcurrentSessions: number;
+  /**
+   * Minutes between two cleanup cycles once `start()` was called.
+   * @default 10
+   */
+  cleanupIntervalMinutes: number;
+  /**
+   * Whether an expired session can be recovered during the grace period.
+   * @default true
+   */
+  enableWorkflowRecovery: boolean;
+  /**
+   * Minutes after expiry during which `getOrCreateSession` recovers a session as it was.
+   * @default 5
+   */
+  gracePeriodMinutes: number;
+  /**
+   * The largest table `storeData` accepts, in MB (2^20 bytes) of its Arrow IPC form.
+   * @default 100
+   */
+  maxDataSizeMb: number;
+  /**
+   * Persistence settings.
+   * @default { enabled: false, backend: 'memory' }
+   */
+  persistence: PersistenceConfig;
+}
+
+/** A partial {@link RuntimeConfig}: every field optional, `persistence` too. */
+export type RuntimeConfigInput = Partial<Omit<RuntimeConfig, 'persistence'>> & {
+  persistence?: Partial<PersistenceConfig>;
+};
+
+/**
+ * Migrations of persisted workflow snapshots, by workflow type and by the version the
+ * snapshot was written with. Each function takes a persisted snapshot of that version
+ * and returns one that fits the workflow's current version.
+ *
+ * @example
+ * ```ts
+ * const migrations: WorkflowMigrations = {
+ *   ml_training: { 1: (snapshot) => ({ ...snapshot, context: { ...snapshot.context, error: null } }) },
+ * };
+ * ```
+ */
+export type WorkflowMigrations = Record<
+  string,
+  Record<number, (persistedSnapshot: PersistedWorkflowSnapshot) => PersistedWorkflowSnapshot>
+>;
+
+/** A persisted XState machine snapshot, as `actor.getPersistedSnapshot()` returns it. */
+export interface PersistedWorkflowSnapshot {
+  status: string;
+  value: unknown;
+  context?: unknown;
+  [key: string]: unknown;
+}
+
+/** An XState inspector: an observer of inspection events or a plain function. */
+export type InspectOption =
+  | Observer<InspectionEvent>
+  | ((inspectionEvent: InspectionEvent) => void);
+
+/** Options of {@link createRuntime}. */
+export interface RuntimeOptions {
+  /** The workflow catalogue, keyed by workflow type (e.g. `@chatflow/machines`' `workflows`). */
+  workflows: Record<string, WorkflowDefinition>;
+  /**
+   * Where sessions live: a Keyv (wrapped, with compare-and-set done in process), a Keyv
+   * carrying a `SessionStore` at `sessionStoreSymbol` (as `@chatflow/adapters`'
+   * `createStore` returns), or a `SessionStore`.
+   * @default createMemoryStore({ now })
+   */
+  store?: Keyv | SessionStore;
+  /**
+   * Settings merged over the defaults and validated.
+   * @default {}
+   */
+  config?: RuntimeConfigInput;
+  /**
+   * The clock, in milliseconds since the epoch. Every expiry judgement uses it.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * The pino logger for audit lines (info) and faults (warn, error).
+   * @default pino({ name: 'chatflow', level: 'warn' })
+   */
+  logger?: Logger;
+  /** An XState inspector passed to every workflow actor. */
+  inspect?: InspectOption;
+  /**
+   * Actor logic provided to every workflow machine by name (only the names a machine
+   * declares in `setup({ actors })`), e.g. the trainer.
+   * @default {}
+   */
+  actors?: Record<string, AnyActorLogic>;
+  /**
+   * Migrations of persisted snapshots whose workflow version is older than the
+   * catalogue's. Without one, such a workflow is reset.
+   * @default {}
+   */
+  migrations?: WorkflowMigrations;
+}
+
+/** The current workflow of a session, as the session view shows it. */
+export interface WorkflowView {
+  /** The workflow type, a key of the catalogue. */
+  type: string;
+  /** The current step: the machine's state value. */
+  state: string;
+  /** The text the bot shows in this step (the state's `meta.prompt`). */
+  prompt: string;
+  /** True once the workflow reached a final state; it is then no longer active. */
+  done: boolean;
+  /** The machine's context. */
+  context: unknown;
+}
+
+/** One message of the conversation history. */
+export interface HistoryMessage {
+  role: 'user' | 'assistant' | 'system';
+  text: string;
+  metadata?: Record<string, unknown>;
+  /** When it was added, in milliseconds since the epoch (the runtime's clock). */
+  at: number;
+}
+
+/** What `addToHistory` takes. */
+export type HistoryMessageInput = Omit<HistoryMessage, 'at'>;
+
+/** Why `getOrCreateSession` answered with a fresh session or a fresh workflow. */
+export type SessionResetReason = 'expired' | 'workflow_changed' | 'unreadable';
+
+/** A session as the runtime shows it. */
+export interface SessionView {
+  /** The user id, as a string. */
+  userId: string;
+  conversationId: string;
+  /** A random UUID, for logs and data keys. */
+  sessionId: string;
+  status: 'active' | 'expired';
+  workflow: WorkflowView | null;
+  /** The models trained in this session, oldest first. */
+  models: ModelRecord[];
+  /** The stored data set, if any. */
+  dataset: DatasetInfo | null;
+  createdAt: number;
+  lastActivity: number;
+  /** The revision of the stored record (1 for the first write). */
+  revision: number;
+  /** Set on the one `getOrCreateSession` call that recovered the session from grace. */
+  recovered?: true;
+  /** Set when `getOrCreateSession` replaced the old session or reset its workflow. */
+  reset?: SessionResetReason;
+}
+
+/** Why a step was not taken. */
+export type StepFailureCode = 'NO_ACTIVE_WORKFLOW' | 'INVALID_EVENT' | 'PREREQUISITE_NOT_MET';
+
+/** A step the workflow took. */
+export interface StepSuccess {
+  ok: true;
+  /** The workflow type. */
+  workflow: string;
+  state: string;
+  prompt: string;
+  done: boolean;
+  context: unknown;
+  /** On `startWorkflow`: the type of the running workflow this one replaced. */
+  replaced?: string;
+}
+
+/** A step the workflow refused: a user mistake, not a fault. */
+export interface StepFailure {
+  ok: false;
+  code: StepFailureCode;
+  /** What the user reads: what is missing or which events the step accepts. */
+  message: string;
+  /** The current state, or `null` without an active workflow. */
+  state: string | null;
+}
+
+/** What `send` and `startWorkflow` resolve to. */
+export type StepResult = StepSuccess | StepFailure;
+
+/** What `cancelWorkflow` resolves to. */
+export interface CancelResult {
+  /** True when a running workflow was cancelled. */
+  cancelled: boolean;
+  /** The type of the cancelled workflow, or `null`. */
+  workflow: string | null;
+}
+
+/** Options of `storeData`. */
+export interface StoreDataOptions {
+  /**
+   * The data set's name, shown to the user.
+   * @default 'data'
+   */
+  name?: string;
+}
+
+/** What `forgetUser` removed. */
+export interface ForgetResult {
+  userId: string;
+  /** Session records deleted. */
+  sessions: number;
+  /** Data blobs deleted. */
+  dataBlobs: number;
+  /** Quarantined records deleted. */
+  quarantined: number;
+  /** The conversations whose sessions were deleted. */
+  conversationIds: string[];
+}
+
+/** The counts of one cleanup cycle. */
+export interface CleanupResult {
+  /** Live sessions looked at. */
+  scanned: number;
+  /** Sessions found expired and marked so (they can be recovered during the grace period). */
+  expired: number;
+  /** Sessions deleted because their grace period was over (or recovery is off). */
+  deleted: number;
+}
+
+/** What `stats()` returns. */
+export interface RuntimeStats {
+  /** Sessions live in memory. */
+  activeSessions: number;
+  /** Megabytes (2^20 bytes) of Arrow IPC data held by live sessions. */
+  dataMegabytes: number;
+  /** Live sessions whose workflow has not reached a final state. */
+  workflowsInProgress: number;
+  /** Sessions this runtime marked expired whose grace period is not over. */
+  expiredInGrace: number;
+  /** Cleanup cycles run since the runtime was created. */
+  cleanupCycles: number;
+  /** Mean of (last activity - creation) over live sessions, in minutes (0 with none). */
+  averageSessionDurationMinutes: number;
+}
+
+/** What `health()` returns. */
+export interface RuntimeHealth {
+  /** `degraded` when the last store operation failed. */
+  status: 'healthy' | 'degraded';
+  stats: RuntimeStats;
+  store: { backend: string; address: string; atomic: boolean };
+  /** The last store failure, if the store has failed since it last answered. */
+  lastStoreError?: { at: number; message: string };
+}
+
+/** The types of runtime events. */
+export type RuntimeEventType =
+  | 'session.created'
+  | 'session.expired'
+  | 'session.recovered'
+  | 'session.deleted'
+  | 'workflow.started'
+  | 'workflow.transition'
+  | 'workflow.completed'
+  | 'workflow.cancelled';
+
+interface RuntimeEventBase {
+  /** The session's key, user id as a string. */
+  key: { userId: string; conversationId: string };
+  sessionId: string;
+  /** The runtime's clock when it happened. */
+  at: number;
+}
+
+/** What a step of a workflow looks like in an event. */
+interface WorkflowEventDetails {
+  /** The workflow type. */
+  workflow: string;
+  state: string;
+  prompt: string;
+  done: boolean;
+  context: unknown;
+}
+
+/** Every runtime event, by type. */
+export interface RuntimeEventMap {
+  'session.created': RuntimeEventBase & { type: 'session.created' };
+  'session.expired': RuntimeEventBase & { type: 'session.expired' };
+  'session.recovered': RuntimeEventBase & { type: 'session.recovered' };
+  'session.deleted': RuntimeEventBase & {
+    type: 'session.deleted';
+    /** `deleted` (deleteSession), `expired` (grace over), `forgotten` (forgetUser). */
+    reason: 'deleted' | 'expired' | 'forgotten';
+  };
+  'workflow.started': RuntimeEventBase &
+    WorkflowEventDetails & { type: 'workflow.started'; replaced?: string };
+  'workflow.transition': RuntimeEventBase &
+    WorkflowEventDetails & {
+      type: 'workflow.transition';
+      /** The state before. */
+      from: string;
+      /**
+       * `user` for a step taken on `send`; `internal` for one taken without a message
+       * (invoked work finished): the bot has to tell the user.
+       */
+      source: 'user' | 'internal';
+    };
+  'workflow.completed': RuntimeEventBase &
+    WorkflowEventDetails & {
+      type: 'workflow.completed';
+      /** The machine's output. */
+      output: unknown;
+      source: 'user' | 'internal';
+    };
+  'workflow.cancelled': RuntimeEventBase & {
+    type: 'workflow.cancelled';
+    workflow: string;
+    /** The state it was in. */
+    state: string;
+    /**
+     * `cancelled` (cancelWorkflow), `replaced` (startWorkflow), or `event` (the user's
+     * event took the machine to its final `cancelled` state).
+     */
+    reason: 'cancelled' | 'replaced' | 'event';
+  };
+}
+
+/** Any runtime event. */
+export type RuntimeEvent = RuntimeEventMap[RuntimeEventType];
+
+/** A listener of one type of runtime event. */
+export type RuntimeEventListener<T extends RuntimeEventType> = (event: RuntimeEventMap[T]) => void;
+
+/** A chatflow runtime: sessions, workflows, history and data. See `createRuntime`. */
+export interface Runtime {
+  /**
+   * Returns the session, creating it when there is none and recovering it when it
+   * expired less than the grace period ago. Counts as activity.
+   */
+  getOrCreateSession(key: SessionKey): Promise<SessionView>;
+  /**
+   * Returns the session's view, or `undefined` when there is none (or it is gone). It
+   * never creates, recovers or writes, and does not count as activity.
+   */
+  getSession(key: SessionKey): Promise<SessionView | undefined>;
+  /** Deletes the session and its data. Throws `SessionNotFoundError` when there is none. */
+  deleteSession(key: SessionKey): Promise<void>;
+  /**
+   * Starts a workflow of the catalogue, replacing (cancelling) a running one. Its input
+   * is `{ models }`, the session's trained models.
+   */
+  startWorkflow(key: SessionKey, workflowType: string): Promise<StepResult>;
+  /** Sends a user event to the session's workflow. */
+  send(key: SessionKey, event: unknown): Promise<StepResult>;
+  /** Cancels the running workflow, if any. */
+  cancelWorkflow(key: SessionKey): Promise<CancelResult>;
+  /** Stores an Arrow table as the session's data set and returns its description. */
+  storeData(key: SessionKey, table: Table, options?: StoreDataOptions): Promise<DatasetInfo>;
+  /** Loads the session's data set, or `undefined` when there is none. */
+  getData(key: SessionKey): Promise<Table | undefined>;
+  /** Removes the session's data set. */
+  clearData(key: SessionKey): Promise<void>;
+  /** Appends a message to the history, keeping the last `maxHistoryMessages`. */
+  addToHistory(key: SessionKey, message: HistoryMessageInput): Promise<void>;
+  /**
+   * The last `n` messages of the history, oldest first.
+   * @default n = 5
+   */
+  getHistory(key: SessionKey, n?: number): Promise<HistoryMessage[]>;
+  /** Deletes every session, data blob and index entry of a user. */
+  forgetUser(userId: string | number): Promise<ForgetResult>;
+  /** The session a workflow actor belongs to, from its `system` or `self`. */
+  sessionOf(actorOrSystem: unknown): SessionKey | undefined;
+  stats(): RuntimeStats;
+  /** Probes the store and returns the runtime's health. */
+  health(): Promise<RuntimeHealth>;
+  /** Runs one cleanup cycle over the live sessions. */
+  cleanupExpired(): Promise<CleanupResult>;
+  /** Starts the cleanup loop (its timer does not keep the process alive). */
+  start(): Promise<void>;
+  /** Stops the loop, waits for pending operations, stops every actor. */
+  shutdown(): Promise<void>;
+  /** Listens to one type of runtime event; returns the function that stops listening. */
+  on<T extends RuntimeEventType>(type: T, listener: RuntimeEventListener<T>): () => void;
+}
