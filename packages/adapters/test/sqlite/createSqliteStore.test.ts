@@ -1,0 +1,161 @@
+import { join } from 'node:path';
+import { StoreUnavailableError, sessionStoreSymbol } from '@chatflow/runtime';
+import { KeyvSqlite } from '@keyv/sqlite';
+import { Keyv } from 'keyv';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/sqlite/index.ts';
+import { storeConformance } from '../storeConformance.ts';
+import { temporaryDirectory } from '../support/temporaryDirectory.ts';
+
+const directory = temporaryDirectory();
+afterAll(() => directory.remove());
+let files = 0;
+const nextFile = () => join(directory.path, `store-${++files}.db`);
+
+storeConformance('sqlite', async () => {
+  let now = 1_700_000_000_000;
+  const keyv = createSqliteStore(nextFile(), { now: () => now });
+  return {
+    keyv,
+    elapse: async (ms) => {
+      now += ms;
+    },
+    dispose: () => keyv[sessionStoreSymbol].close(),
+  };
+});
+
+describe('createSqliteStore', () => {
+  it('should keep everything in the file across a reopen', async () => {
+    const file = nextFile();
+    const first = createSqliteStore(file);
+    await first[sessionStoreSymbol].compareAndSet(
+      's',
+      0,
+      { value: 'kept', revision: 1 },
+      {
+        index: { key: 'idx', member: 's' },
+      },
+    );
+    await first[sessionStoreSymbol].setBytes('b', new Uint8Array([0, 255]));
+    await first.set('plain', 42);
+    await first[sessionStoreSymbol].close();
+
+    const second = createSqliteStore(file);
+    const store = second[sessionStoreSymbol];
+    expect(await store.get('s')).toEqual({ value: 'kept', revision: 1 });
+    expect(await store.members('idx')).toEqual(['s']);
+    expect(await store.getBytes('b')).toEqual(new Uint8Array([0, 255]));
+    expect(await second.get('plain')).toBe(42);
+    await store.close();
+  });
+
+  it('should put the file in WAL mode and the tables under the namespace', async () => {
+    const file = nextFile();
+    const keyv = createSqliteStore(file, { namespace: 'bot1' });
+    await keyv[sessionStoreSymbol].setBytes('b', new Uint8Array([1]));
+    await keyv.set('k', 'v');
+    await keyv[sessionStoreSymbol].close();
+
+    const probe = new KeyvSqlite({ uri: `sqlite://${file}` });
+    const [mode] = (await probe.query('PRAGMA journal_mode')) as { journal_mode: string }[];
+    const tables = (await probe.query(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'bot1%' ORDER BY name",
+    )) as { name: string }[];
+    const [blob] = (await probe.query('SELECT typeof(bytes) AS type FROM bot1_blobs')) as {
+      type: string;
+    }[];
+    await probe.close();
+    expect(mode?.journal_mode).toBe('wal');
+    expect(tables.map((table) => table.name)).toEqual([
+      'bot1_blobs',
+      'bot1_keyv',
+      'bot1_records',
+      'bot1_sets',
+    ]);
+    expect(blob?.type).toBe('blob');
+  });
+
+  it('should let exactly one writer win across two connections to one file', async () => {
+    const file = nextFile();
+    const first = createSqliteStore(file);
+    const second = createSqliteStore(file);
+    const stores = [first[sessionStoreSymbol], second[sessionStoreSymbol]];
+    await stores[0]?.get('warm-up');
+    await stores[1]?.get('warm-up');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        stores[i % 2]?.compareAndSet('race', 0, { value: `writer-${i}`, revision: 1 }),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    await Promise.all(stores.map((store) => store?.close()));
+  });
+
+  it('should close once when both the Keyv and the session store are closed', async () => {
+    const keyv = createSqliteStore(nextFile());
+    await keyv.set('a', 1);
+    await keyv.disconnect();
+    await expect(keyv[sessionStoreSymbol].close()).resolves.toBeUndefined();
+  });
+
+  it('should be a Keyv on the @keyv/sqlite adapter that throws its errors', () => {
+    const keyv = createSqliteStore(':memory:');
+    expect(keyv).toBeInstanceOf(Keyv);
+    expect(keyv.store).toBeInstanceOf(KeyvSqlite);
+    expect(keyv.throwOnErrors).toBe(true);
+    return keyv[sessionStoreSymbol].close();
+  });
+});
+
+describe('SqliteSessionStore faults', () => {
+  it('should fail with StoreUnavailableError naming the file when it cannot be opened', async () => {
+    const file = join(directory.path, 'no', 'such', 'dir', 'store.db');
+    const keyv = createSqliteStore(file);
+    const error = await keyv[sessionStoreSymbol].get('s').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toMatchObject({ backend: 'sqlite', address: file, code: 'STORE_UNAVAILABLE' });
+    expect((error as Error).message).toContain(file);
+    await expect(keyv.get('a')).rejects.toThrow();
+  });
+
+  it('should refuse writes on a locked file with StoreUnavailableError and lose nothing', async () => {
+    const file = nextFile();
+    const keyv = createSqliteStore(file, { commandTimeoutMs: 150 });
+    const store = keyv[sessionStoreSymbol];
+    await store.compareAndSet(
+      's',
+      0,
+      { value: 'safe', revision: 1 },
+      {
+        index: { key: 'idx', member: 's' },
+      },
+    );
+    await store.setBytes('b', new Uint8Array([7]));
+
+    const locker = new KeyvSqlite({ uri: `sqlite://${file}` });
+    await locker.query('BEGIN EXCLUSIVE');
+    try {
+      const refused = await store
+        .compareAndSet('s', 1, { value: 'lost?', revision: 2 })
+        .catch((caught: unknown) => caught);
+      expect(refused).toBeInstanceOf(StoreUnavailableError);
+      expect(refused).toMatchObject({ backend: 'sqlite', address: file });
+      expect((refused as Error).message).toMatch(/SQLITE_BUSY/);
+      await expect(store.setBytes('b', new Uint8Array([8]))).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      await expect(store.delete('s')).rejects.toBeInstanceOf(StoreUnavailableError);
+      // Readers are not blocked in WAL mode.
+      expect(await store.get('s')).toEqual({ value: 'safe', revision: 1 });
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.close();
+    }
+
+    expect(await store.get('s')).toEqual({ value: 'safe', revision: 1 });
+    expect(await store.getBytes('b')).toEqual(new Uint8Array([7]));
+    expect(await store.members('idx')).toEqual(['s']);
+    expect(await store.compareAndSet('s', 1, { value: 'later', revision: 2 })).toBe(true);
+    await store.close();
+  });
+});
