@@ -1,0 +1,220 @@
+/**
+ * Scenario 5: scale. Heap bytes per live session at 10k and 100k live sessions (1k and
+ * 5k in quick mode) against a bare XState actor in the same state, both measured as
+ * `heapUsed` after a full GC before and after; and one `cleanupExpired()` cycle over
+ * the live sessions, 10% of them idle past the timeout on an injected clock.
+ */
+import { createActor } from 'xstate';
+import { loadChatflow } from '../chatflow.ts';
+import {
+  canCollectGarbage,
+  errorMessage,
+  heapUsedAfterGc,
+  nowNs,
+  repeatRoundRobin,
+  runConcurrently,
+  secondsSince,
+} from '../harness.ts';
+import { ScenarioRecorder } from '../ScenarioRecorder.ts';
+import { ratioTarget, thresholdTarget } from '../targets.ts';
+import type { Scenario } from '../types.ts';
+import { type LoadedMachine, loadTrainingMachine, trainingEvents } from '../workload.ts';
+
+/** The first two events: every session ends up in `selecting_features`. */
+const events = trainingEvents.slice(0, 2);
+
+const minute = 60_000;
+
+interface ChatflowPopulation {
+  heapPerSession: number;
+  cleanupMs: number;
+  expired: number;
+  scanned: number;
+}
+
+async function bareActors(
+  loaded: Extract<LoadedMachine, { ok: true }>,
+  count: number,
+): Promise<number> {
+  const before = heapUsedAfterGc();
+  const actors = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const actor = createActor(loaded.machine);
+    actor.start();
+    for (const event of events) actor.send(structuredClone(event));
+    actors[i] = actor;
+  }
+  const after = heapUsedAfterGc();
+  if (actors[count - 1].getSnapshot().value !== 'selecting_features') {
+    throw new Error(`bare actor in ${JSON.stringify(actors[count - 1].getSnapshot().value)}`);
+  }
+  for (const actor of actors) actor.stop();
+  return (after - before) / count;
+}
+
+async function chatflowSessions(
+  loaded: Extract<LoadedMachine, { ok: true }>,
+  count: number,
+  run: number,
+): Promise<ChatflowPopulation> {
+  const { runtime: runtimePackage, machines } = await loadChatflow();
+  const start = Date.UTC(2030, 0, 1);
+  let clock = start;
+  const before = heapUsedAfterGc();
+  const runtime = runtimePackage.createRuntime({
+    workflows: machines.workflows,
+    actors: loaded.actors,
+    now: () => clock,
+    config: { maxConcurrentSessions: count + 1, sessionTimeoutMinutes: 30 },
+  });
+  const idle = Math.round(count / 10);
+  const create = async (index: number) => {
+    const key = { userId: `s${run}u${index}`, conversationId: 'bench' };
+    await runtime.getOrCreateSession(key);
+    const started = await runtime.startWorkflow(key, 'ml_training');
+    if (!started.ok) throw new Error(`startWorkflow: ${started.message}`);
+    for (const event of events) {
+      const result = await runtime.send(key, structuredClone(event));
+      if (!result.ok) throw new Error(`${event.type}: ${result.message}`);
+    }
+  };
+  try {
+    // 10% last active at the start, the others 20 minutes later.
+    await runConcurrently(idle, 64, create);
+    clock = start + 20 * minute;
+    await runConcurrently(count - idle, 64, (i) => create(idle + i));
+    const after = heapUsedAfterGc();
+    // 31 minutes after the start: the first 10% are idle past the 30-minute timeout.
+    clock = start + 31 * minute;
+    const cleanupStart = nowNs();
+    const cleanup = await runtime.cleanupExpired();
+    const cleanupMs = secondsSince(cleanupStart) * 1000;
+    return {
+      heapPerSession: (after - before) / count,
+      cleanupMs,
+      expired: cleanup.expired + cleanup.deleted,
+      scanned: cleanup.scanned,
+    };
+  } finally {
+    await runtime.shutdown();
+  }
+}
+
+/** @see the file comment. */
+export const sessionScaleScenario: Scenario = {
+  id: 'session-scale',
+  title: 'Scale: heap per live session, cleanup',
+  async run(context) {
+    const recorder = new ScenarioRecorder(this.id, this.title);
+    if (!canCollectGarbage()) {
+      recorder.unavailable('every figure', 'needs node --expose-gc');
+      return recorder.result();
+    }
+    const loaded = await loadTrainingMachine();
+    if (!loaded.ok) {
+      recorder.unavailable('every variant (they all run the ML training machine)', loaded.reason);
+      return recorder.result();
+    }
+    const sizes = context.quick ? [1000, 5000] : [10_000, 100_000];
+    recorder.parameters.sizes = sizes.join(',');
+    recorder.note(
+      'Sessions are in selecting_features (data uploaded, target chosen). The chatflow figure is everything the runtime keeps per session in the process: the live actor, the registry and session record, and the in-memory store holding its persisted snapshot.',
+    );
+    const chatflowLabel = 'chatflow runtime, in-memory store';
+    let chatflowReason: string | undefined;
+    try {
+      await loadChatflow();
+    } catch (error) {
+      chatflowReason = errorMessage(error);
+    }
+
+    for (const size of sizes) {
+      let run = 0;
+      const variants: Record<string, () => Promise<ChatflowPopulation | number>> = {
+        bare: () => bareActors(loaded, size),
+      };
+      if (!chatflowReason) variants.chatflow = () => chatflowSessions(loaded, size, run++);
+      const { results, errors } = await repeatRoundRobin(variants, {
+        warmup: size >= 100_000 ? 0 : context.warmup,
+        repetitions: context.repetitions,
+        onRun: (name, repetition) =>
+          context.log(`   ${name}, ${size} sessions, run ${repetition + 1}/${context.repetitions}`),
+      });
+      const bare = results.bare as number[] | undefined;
+      if (bare) {
+        recorder.measure(
+          {
+            id: `bare.heapPerSession.n${size}`,
+            label: `bare XState actor, ${size} live`,
+            side: 'baseline',
+            unit: 'bytes',
+            better: 'lower',
+          },
+          bare,
+        );
+      } else recorder.unavailable(`bare XState actor, ${size} live`, errors.bare ?? 'no result');
+      const chatflow = results.chatflow as ChatflowPopulation[] | undefined;
+      if (chatflow) {
+        recorder.measure(
+          {
+            id: `chatflow.heapPerSession.n${size}`,
+            label: `${chatflowLabel}, ${size} live`,
+            side: 'chatflow',
+            unit: 'bytes',
+            better: 'lower',
+          },
+          chatflow.map((p) => p.heapPerSession),
+        );
+        recorder.measure(
+          {
+            id: `chatflow.cleanupMs.n${size}`,
+            label: `cleanupExpired() over ${size} live, 10% idle`,
+            side: 'chatflow',
+            unit: 'ms',
+            better: 'lower',
+          },
+          chatflow.map((p) => p.cleanupMs),
+        );
+        const expected = Math.round(size / 10);
+        const wrong = chatflow.find((p) => p.expired !== expected);
+        if (wrong) {
+          recorder.note(
+            `cleanupExpired() over ${size} sessions expired ${wrong.expired} (scanned ${wrong.scanned}), expected ${expected}.`,
+          );
+        }
+      } else {
+        recorder.unavailable(
+          `${chatflowLabel}, ${size} live`,
+          errors.chatflow ?? chatflowReason ?? 'no result',
+        );
+      }
+    }
+
+    const large = sizes[1] as number;
+    for (const size of sizes) {
+      recorder.target(
+        ratioTarget({
+          id: `scale.heap.n${size}`,
+          label: `heap per live session at ${size} vs bare actor`,
+          chatflow: recorder.get(`chatflow.heapPerSession.n${size}`),
+          baseline: recorder.get(`bare.heapPerSession.n${size}`),
+          kind: 'atMost',
+          bound: 1.25,
+          unavailableReason: recorder.reasonFor(`${chatflowLabel}, ${size} live`),
+        }),
+      );
+    }
+    recorder.target(
+      thresholdTarget({
+        id: `scale.cleanup.n${large}`,
+        label: `one cleanupExpired() cycle over ${large} live sessions, 10% idle`,
+        chatflow: recorder.get(`chatflow.cleanupMs.n${large}`),
+        kind: 'below',
+        threshold: 50,
+        unit: 'ms',
+        unavailableReason: recorder.reasonFor(`${chatflowLabel}, ${large} live`),
+      }),
+    );
+    return recorder.result();
+  },
+};
