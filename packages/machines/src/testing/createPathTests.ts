@@ -22,7 +22,7 @@ import type { PathTestOptions, PathTests, ReplayOptions } from './types.ts';
  *   },
  * });
  *
- * describe.each(paths)('$description', (path) => {
+ * describe.each(paths)('%s', (path) => {
  *   it('replays', () => path.run());
  * });
  * it(`covers every transition (${coverage.covered}/${coverage.total})`, () => {
@@ -46,7 +46,11 @@ export function createPathTests<TMachine extends AnyStateMachine>(
     replayOptions.restore = options.restore;
   }
   return {
-    paths: paths.map((path) => ({ ...path, run: () => replayPath(machine, path, replayOptions) })),
+    paths: paths.map((path) => ({
+      ...path,
+      run: () => replayPath(machine, path, replayOptions),
+      toString: () => path.description,
+    })),
     coverage,
   };
 }

@@ -198,6 +198,11 @@ export interface GeneratedPaths {
 export interface PathTest extends MachinePath {
   /** Replays the path against a real actor; throws a `PathReplayError` where it differs. */
   run(): void;
+  /**
+   * The description, so `describe.each(paths)('%s', ...)` names each suite by it in
+   * full (vitest cuts a `$description` title at 40 characters).
+   */
+  toString(): string;
 }
 
 /** What `createPathTests` returns. */

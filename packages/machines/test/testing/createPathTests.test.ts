@@ -12,13 +12,20 @@ const events = {
 const { paths, coverage } = createPathTests(orderMachine, { events });
 
 describe('createPathTests', () => {
-  describe.each(paths)('$description', (path) => {
+  describe.each(paths)('%s', (path) => {
     it('replays', () => path.run());
   });
 
   it(`covers 100% of transitions (${coverage.covered}/${coverage.total} edges)`, () => {
     expect(coverage.missing).toEqual([]);
     expect(coverage.covered).toBe(11);
+  });
+
+  it('should name each path by its full description', () => {
+    const long = paths.find((path) => path.description.length > 40);
+    expect(long).toBeDefined();
+    expect(String(long)).toBe(long!.description);
+    expect(`${long}`).toBe(long!.description);
   });
 
   it('should pass the input to generation and to every replay', () => {
