@@ -76,7 +76,11 @@ export const csvIngestScenario: Scenario = {
       return megabytes / seconds;
     };
     const { results, errors } = await repeatRoundRobin(
-      { naive: timed(naiveParse), chatflow: timed(chatflowIngest) },
+      {
+        naive: timed(naiveParse),
+        ...(bot.ok ? { library: timed(csvParseIngest) } : {}),
+        chatflow: timed(chatflowIngest),
+      },
       { warmup: context.warmup, repetitions: context.repetitions },
     );
     if (results.naive) {
@@ -91,6 +95,18 @@ export const csvIngestScenario: Scenario = {
         results.naive,
       );
     } else recorder.unavailable('naive split + Number', errors.naive ?? 'no result');
+    if (results.library) {
+      recorder.measure(
+        {
+          id: 'library.mbPerSecond',
+          label: 'csv-parse (cast) + tableFromArrays, no inference or checks',
+          side: 'baseline',
+          unit: 'MB/s',
+          better: 'higher',
+        },
+        results.library,
+      );
+    }
     if (results.chatflow) {
       recorder.measure(
         {
