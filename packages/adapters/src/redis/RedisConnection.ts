@@ -44,6 +44,7 @@ export class RedisConnection {
   readonly #commandTimeoutMs: number;
   #lastError: unknown;
   #readySignal: Promise<void> | undefined;
+  readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
 
   constructor(options: RedisConnectionOptions) {
@@ -109,7 +110,15 @@ export class RedisConnection {
    * for it. Any failure becomes a `StoreUnavailableError` saying what could not be done.
    * A command that timed out may still run if the server was only slow.
    */
-  async run<T>(what: string, command: (client: RedisClient) => Promise<T>): Promise<T> {
+  run<T>(what: string, command: (client: RedisClient) => Promise<T>): Promise<T> {
+    const running = this.#bounded(what, command);
+    this.#inFlight.add(running);
+    const settled = () => this.#inFlight.delete(running);
+    running.then(settled, settled);
+    return running;
+  }
+
+  async #bounded<T>(what: string, command: (client: RedisClient) => Promise<T>): Promise<T> {
     await this.whenReady();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
@@ -132,21 +141,15 @@ export class RedisConnection {
     }
   }
 
-  /** Closes the connection, waiting at most `commandTimeoutMs` for pending replies. */
+  /**
+   * Closes the connection: refuses new calls, lets the calls under way finish (each is
+   * bounded by the timeouts), then drops the socket and stops reconnecting.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (!this.client.isOpen) return;
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.#commandTimeoutMs);
-    });
-    try {
-      const outcome = await Promise.race([this.client.close(), gaveUp]);
-      if (outcome === 'timeout') this.client.destroy();
-    } finally {
-      clearTimeout(timer);
-    }
+    await Promise.allSettled([...this.#inFlight]);
+    if (this.client.isOpen) this.client.destroy();
   }
 
   /** A `StoreUnavailableError` of this connection. */

@@ -107,6 +107,36 @@ describe('createSqliteStore', () => {
   });
 });
 
+describe('SqliteSessionStore', () => {
+  it('should expire a record exactly when its TTL ends on the injected clock', async () => {
+    let now = 0;
+    const store = createSqliteStore(':memory:', { now: () => now })[sessionStoreSymbol];
+    await store.compareAndSet('s', 0, { value: 'v', revision: 1 }, { ttlMs: 1000 });
+    now = 999;
+    expect(await store.get('s')).toEqual({ value: 'v', revision: 1 });
+    now = 1000;
+    expect(await store.get('s')).toBeUndefined();
+    await store.close();
+  });
+
+  it('should purge expired rows from the tables on a later write', async () => {
+    let now = 0;
+    const file = nextFile();
+    const store = createSqliteStore(file, { now: () => now })[sessionStoreSymbol];
+    await store.compareAndSet('old', 0, { value: 'v', revision: 1 }, { ttlMs: 1000 });
+    await store.setBytes('old-blob', new Uint8Array([1]), { ttlMs: 1000 });
+    now = 120_000;
+    await store.compareAndSet('new', 0, { value: 'v', revision: 1 });
+    await store.close();
+    const probe = new KeyvSqlite({ uri: `sqlite://${file}` });
+    const rows = (await probe.query(
+      'SELECT key FROM chatflow_records UNION ALL SELECT key FROM chatflow_blobs',
+    )) as { key: string }[];
+    await probe.close();
+    expect(rows.map((row) => row.key)).toEqual(['new']);
+  });
+});
+
 describe('SqliteSessionStore faults', () => {
   it('should fail with StoreUnavailableError naming the file when it cannot be opened', async () => {
     const file = join(directory.path, 'no', 'such', 'dir', 'store.db');

@@ -127,11 +127,11 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
 }
 
 /**
- * Spawns `redis-server --port <free> --save '' --appendonly no` and waits until it
- * answers. Only that child process is ever signalled.
+ * Spawns `redis-server --port <port> --save '' --appendonly no` (a free port unless
+ * one is given) and waits until it answers. Only that child process is ever signalled.
  */
-export async function startOwnRedisServer(): Promise<OwnRedisServer> {
-  const port = await freePort();
+export async function startOwnRedisServer(port?: number): Promise<OwnRedisServer> {
+  port ??= await freePort();
   let child: ChildProcess | undefined;
   const launch = async () => {
     const started = spawn(
