@@ -72,6 +72,21 @@ describe('Redis store faults', () => {
     await expect(keyv.set('a', 1)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
+  it('should log in with the URL password and never show a wrong one', async () => {
+    server = await startOwnRedisServer(undefined, ['--requirepass', 'right-pw']);
+    const good = createRedisStore(`redis://:right-pw@127.0.0.1:${server.port}`, timeouts);
+    const bad = createRedisStore(`redis://:wrong-pw@127.0.0.1:${server.port}`, timeouts);
+    stores.push(good, bad);
+    expect(await good[sessionStoreSymbol].compareAndSet('s', 0, { value: 'v', revision: 1 })).toBe(
+      true,
+    );
+    const error = await bad[sessionStoreSymbol].get('s').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toMatch(/WRONGPASS|invalid/i);
+    expect((error as Error).message).not.toContain('wrong-pw');
+    expect(String((error as Error).cause)).not.toContain('wrong-pw');
+  });
+
   it('should serve, same instance, once a server that was never there starts', async () => {
     const port = await freePort();
     const keyv = createRedisStore(`redis://127.0.0.1:${port}`, timeouts);

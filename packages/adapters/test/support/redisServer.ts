@@ -23,7 +23,7 @@ function ping(port: number, timeoutMs = 1000): Promise<void> {
       reply += chunk.toString('latin1');
       if (!reply.includes('\r\n')) return;
       socket.destroy();
-      if (reply.startsWith('+PONG')) resolve();
+      if (reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')) resolve();
       else reject(new Error(`unexpected reply ${JSON.stringify(reply)}`));
     });
     socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
@@ -130,13 +130,26 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
  * Spawns `redis-server --port <port> --save '' --appendonly no` (a free port unless
  * one is given) and waits until it answers. Only that child process is ever signalled.
  */
-export async function startOwnRedisServer(port?: number): Promise<OwnRedisServer> {
+export async function startOwnRedisServer(
+  port?: number,
+  extraArgs: string[] = [],
+): Promise<OwnRedisServer> {
   port ??= await freePort();
   let child: ChildProcess | undefined;
   const launch = async () => {
     const started = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...extraArgs,
+      ],
       { stdio: 'ignore' },
     );
     started.once('error', () => undefined);
