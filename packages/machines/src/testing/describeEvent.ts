@@ -6,7 +6,7 @@ const MAX_SUMMARY = 40;
  * Describes an event in a few characters: its type and a summary of its payload, e.g.
  * `target.selected(price)`, `features.selected([area, rooms])`,
  * `data.uploaded(houses)` (an object reads as its `name` or `id`),
- * `xstate.error.actor.trainer(disk full)` (an error reads as its message).
+ * `xstate.error.actor.training(disk full)` (an error reads as its message).
  *
  * @example
  * ```ts

@@ -19,7 +19,7 @@ import type {
   TransitionEdge,
 } from './types.ts';
 
-const DEFAULT_MAX_STATES = 5000;
+const DEFAULT_MAX_STATES = 1000;
 const DEFAULT_MAX_DEPTH = 30;
 
 interface SearchNode {
@@ -59,7 +59,7 @@ interface Walk {
  *       { type: 'target.selected', column: 'nope' },
  *     ],
  *     ...invokeEvents(mlTrainingMachine, {
- *       trainer: { output: [trainResult], error: [new Error('disk full')] },
+ *       training: { output: [trainResult], error: [new Error('disk full')] },
  *     }),
  *   },
  * });

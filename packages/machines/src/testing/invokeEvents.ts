@@ -30,12 +30,12 @@ export type InvokeEvents = Record<
  * const events = {
  *   'model.confirmed': [{ type: 'model.confirmed', modelType: 'linear_regression' }],
  *   ...invokeEvents(mlTrainingMachine, {
- *     trainer: { output: [{ modelId: 'm1', metrics: { r2: 0.9 } }], error: [new Error('disk full')] },
+ *     training: { output: [{ modelId: 'm1', metrics: { r2: 0.9 } }], error: [new Error('disk full')] },
  *   }),
  * };
  * // { 'model.confirmed': [...],
- * //   'xstate.done.actor.trainer': [{ type: 'xstate.done.actor.trainer', output: {...} }],
- * //   'xstate.error.actor.trainer': [{ type: 'xstate.error.actor.trainer', error: Error }] }
+ * //   'xstate.done.actor.training': [{ type: 'xstate.done.actor.training', output: {...} }],
+ * //   'xstate.error.actor.training': [{ type: 'xstate.error.actor.training', error: Error }] }
  * ```
  */
 export function invokeEvents(

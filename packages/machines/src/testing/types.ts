@@ -112,7 +112,7 @@ export interface PathGenerationOptions<TMachine extends AnyStateMachine> {
   /**
    * How many distinct states the coverage-driven search may visit before it gives up
    * on the edges still missing.
-   * @default 5000
+   * @default 1000
    */
   maxStates?: number;
   /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromCallback, setup } from 'xstate';
 import { createPathTests, invokeEvents, PathReplayError } from '../../src/testing/index.ts';
-import { orderEvents, orderMachine } from './fixtures.ts';
+import { editorMachine, orderEvents, orderMachine } from './fixtures.ts';
 
 const events = {
   ...orderEvents,
@@ -19,6 +19,29 @@ describe('createPathTests', () => {
   it(`covers 100% of transitions (${coverage.covered}/${coverage.total} edges)`, () => {
     expect(coverage.missing).toEqual([]);
     expect(coverage.covered).toBe(11);
+  });
+
+  it('should cover and replay a parallel machine, sending delayed events as XState raises them', () => {
+    const editor = createPathTests(editorMachine, {
+      events: {
+        'size.set': [
+          { type: 'size.set', size: 14 },
+          { type: 'size.set', size: -1 },
+        ],
+      },
+    });
+    expect(editor.coverage.edges.map((edge) => edge.id)).toEqual([
+      'editor --reset--> editor',
+      'style.plain --bold.toggle--> style.bold',
+      'style.bold --bold.toggle--> style.plain',
+      'size.idle --size.set [isSizeOk]--> size.saving',
+      'size.idle --size.set [refused: isSizeOk]',
+      'size.saving --xstate.after.500.editor.size.saving--> size.idle',
+    ]);
+    expect(editor.coverage.missing).toEqual([]);
+    for (const path of editor.paths) {
+      expect(() => path.run(), path.description).not.toThrow();
+    }
   });
 
   it('should name each path by its full description', () => {

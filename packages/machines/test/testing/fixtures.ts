@@ -165,3 +165,43 @@ export const gateMachine = setup({
     },
   },
 });
+
+/** A parallel machine with a root-level event and a delayed transition. */
+export const editorMachine = setup({
+  types: {
+    context: {} as { size: number },
+    events: {} as { type: 'bold.toggle' } | { type: 'size.set'; size: number } | { type: 'reset' },
+  },
+  guards: {
+    isSizeOk: ({ event }) => event.type === 'size.set' && event.size > 0 && event.size < 100,
+  },
+}).createMachine({
+  id: 'editor',
+  type: 'parallel',
+  context: { size: 12 },
+  on: { reset: { actions: assign({ size: 12 }) } },
+  states: {
+    style: {
+      initial: 'plain',
+      states: {
+        plain: { on: { 'bold.toggle': 'bold' } },
+        bold: { on: { 'bold.toggle': 'plain' } },
+      },
+    },
+    size: {
+      initial: 'idle',
+      states: {
+        idle: {
+          on: {
+            'size.set': {
+              guard: 'isSizeOk',
+              target: 'saving',
+              actions: assign({ size: ({ event }) => event.size }),
+            },
+          },
+        },
+        saving: { after: { 500: 'idle' } },
+      },
+    },
+  },
+});
