@@ -19,6 +19,14 @@ export type SampleMap = Record<string, AnySamples | undefined>;
  *
  * Throws when a key names an event type the machine never handles, or a sample's
  * `type` differs from its key: both are mistakes that would silently cost coverage.
+ *
+ * @example
+ * ```ts
+ * const sample = createEventSampler(mlTrainingMachine, {
+ *   'data.uploaded': [{ type: 'data.uploaded', dataset }],
+ * });
+ * sample(initialSnapshot); // [{ type: 'data.uploaded', dataset }, { type: 'cancel' }]
+ * ```
  */
 export function createEventSampler(
   machine: AnyStateMachine,

@@ -35,6 +35,14 @@ interface ObservedMicrostep {
  * Creates a stepper: pure transitions of `machine` (no action is executed, no invoked
  * actor started) whose taken edges come from the microsteps XState itself reports
  * through inspection, so two transitions with the same target are never confused.
+ *
+ * @example
+ * ```ts
+ * const stepper = createStepper(mlTrainingMachine);
+ * const { snapshot } = stepper.initial(undefined);
+ * stepper.step(snapshot, { type: 'data.uploaded', dataset }).taken.map((edge) => edge.id);
+ * // ['awaiting_data --data.uploaded [hasUsableDataset]--> selecting_target']
+ * ```
  */
 export function createStepper(machine: AnyStateMachine): Stepper {
   const table = getEdgeTable(machine);
