@@ -56,9 +56,10 @@ function edgeLines(
     } else if (guarded) {
       text += ' [else]';
     }
+    const source = node.parent === undefined ? 'any state' : nodeId(node);
     const targets = transition.target ?? [node];
     for (const target of targets) {
-      lines.push(`${nodeId(node)} --> ${nodeId(target)} : ${text}`);
+      lines.push(`${source} --> ${nodeId(target)} : ${text}`);
     }
   }
   return lines;

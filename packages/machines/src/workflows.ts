@@ -26,21 +26,7 @@ function versionOf(machine: AnyStateMachine): number {
   return version;
 }
 
-/** The catalogue of chatflow's workflows, each with its machine, by workflow type. */
-export interface Workflows {
-  ml_training: WorkflowDefinition<typeof mlTrainingMachine>;
-  ml_prediction: WorkflowDefinition<typeof mlPredictionMachine>;
-  stats_analysis: WorkflowDefinition<typeof statsAnalysisMachine>;
-  data_exploration: WorkflowDefinition<typeof dataExplorationMachine>;
-}
-
-/**
- * The workflows chatflow ships, keyed by {@link WorkflowType}: each with its machine,
- * its version (the machine's `meta.version`), the payload schemas of its user events
- * and the refusal messages of its guards. This is what the runtime's `workflows`
- * option takes.
- */
-export const workflows: Workflows & Record<WorkflowType, WorkflowDefinition> = {
+export const workflows = {
   ml_training: {
     type: 'ml_training',
     label: 'Train a model',
@@ -81,4 +67,7 @@ export const workflows: Workflows & Record<WorkflowType, WorkflowDefinition> = {
     events: dataExplorationEvents,
     refusals: dataExplorationRefusals,
   },
-};
+} satisfies Record<WorkflowType, WorkflowDefinition>;
+
+/** The type of the {@link workflows} catalogue: each workflow type with its own machine's type. */
+export type Workflows = typeof workflows;
