@@ -1,3 +1,14 @@
+export { acceptedEvents } from './acceptedEvents.ts';
+export {
+  configEnvironmentVariables,
+  defaultConfig,
+  type LoadConfigOptions,
+  loadConfig,
+  resolveConfig,
+  runtimeConfigSchema,
+} from './config.ts';
+export { createRuntime } from './createRuntime.ts';
+export { columnTypeOf, datasetInfoOf } from './dataset.ts';
 export {
   ChatflowError,
   ChatflowErrorCode,
@@ -9,5 +20,51 @@ export {
   UnknownWorkflowError,
   WorkflowInterruptedError,
 } from './errors.ts';
+export {
+  dataStorageKey,
+  encodeId,
+  normalizeSessionKey,
+  parseStorageKey,
+  quarantineStorageKey,
+  sessionStorageKey,
+  userIndexKey,
+  userKeyPrefix,
+} from './keys.ts';
+export { createKeyvSessionStore } from './keyvSessionStore.ts';
+export { createMemoryStore, type MemoryStoreOptions } from './memoryStore.ts';
+export { resolveSessionStore } from './resolveSessionStore.ts';
 export type { SessionStore, StoredRecord, WriteOptions } from './sessionStore.ts';
 export { sessionStoreSymbol } from './sessionStore.ts';
+export type {
+  CancelResult,
+  CleanupResult,
+  ForgetResult,
+  HistoryMessage,
+  HistoryMessageInput,
+  InspectOption,
+  PersistedWorkflowSnapshot,
+  PersistenceBackend,
+  PersistenceConfig,
+  Runtime,
+  RuntimeConfig,
+  RuntimeConfigInput,
+  RuntimeEvent,
+  RuntimeEventBase,
+  RuntimeEventListener,
+  RuntimeEventMap,
+  RuntimeEventType,
+  RuntimeHealth,
+  RuntimeOptions,
+  RuntimeStats,
+  SessionKey,
+  SessionResetReason,
+  SessionView,
+  StepFailure,
+  StepFailureCode,
+  StepResult,
+  StepSuccess,
+  StoreDataOptions,
+  WorkflowEventDetails,
+  WorkflowMigrations,
+  WorkflowView,
+} from './types.ts';

@@ -313,7 +313,8 @@ export type RuntimeEventType =
   | 'workflow.completed'
   | 'workflow.cancelled';
 
-interface RuntimeEventBase {
+/** What every runtime event carries. */
+export interface RuntimeEventBase {
   /** The session's key, user id as a string. */
   key: { userId: string; conversationId: string };
   sessionId: string;
@@ -322,7 +323,7 @@ interface RuntimeEventBase {
 }
 
 /** What a step of a workflow looks like in an event. */
-interface WorkflowEventDetails {
+export interface WorkflowEventDetails {
   /** The workflow type. */
   workflow: string;
   state: string;

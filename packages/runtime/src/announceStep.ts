@@ -1,0 +1,54 @@
+import type { RuntimeEvents } from './runtimeEvents.ts';
+import type { LiveSession } from './sessionRegistry.ts';
+import type { PersistedWorkflowSnapshot } from './types.ts';
+import { promptOf, stateName, type WorkflowCatalogue } from './workflowCatalogue.ts';
+
+/**
+ * Announces a committed workflow step: `workflow.transition`, then, when the machine
+ * reached a final state, `workflow.cancelled` (a final state named `cancelled`) or
+ * `workflow.completed` with the machine's output.
+ *
+ * @example
+ * ```ts
+ * announceStep(events, catalogue, session, 'training', snapshot, 'internal', now());
+ * ```
+ */
+export function announceStep(
+  events: RuntimeEvents,
+  catalogue: WorkflowCatalogue,
+  session: LiveSession,
+  from: string,
+  snapshot: PersistedWorkflowSnapshot,
+  source: 'user' | 'internal',
+  at: number,
+): void {
+  const workflow = session.record.workflow;
+  if (workflow === null) return;
+  const machine = catalogue.get(workflow.type)?.machine;
+  const state = stateName(snapshot.value);
+  const base = {
+    key: { ...session.key },
+    sessionId: session.record.sessionId,
+    at,
+  };
+  const details = {
+    workflow: workflow.type,
+    state,
+    prompt: machine === undefined ? '' : promptOf(machine, snapshot.value),
+    done: snapshot.status !== 'active',
+    context: snapshot.context,
+  };
+  events.emit({ type: 'workflow.transition', ...base, ...details, from, source });
+  if (snapshot.status !== 'done') return;
+  if (state === 'cancelled') {
+    events.emit({
+      type: 'workflow.cancelled',
+      ...base,
+      workflow: workflow.type,
+      state: from,
+      reason: 'event',
+    });
+    return;
+  }
+  events.emit({ type: 'workflow.completed', ...base, ...details, output: snapshot.output, source });
+}

@@ -1,0 +1,213 @@
+import {
+  ChatflowError,
+  ChatflowErrorCode,
+  SessionExpiredError,
+  SessionNotFoundError,
+} from './errors.ts';
+import { type ExpiryPolicy, type SessionPhase, sessionPhase } from './expiry.ts';
+import { type NormalizedSessionKey, userIndexKey } from './keys.ts';
+import { parseSessionRecord, type SessionRecord, serializeSessionRecord } from './sessionRecord.ts';
+import type { LiveSession, SessionRegistry } from './sessionRegistry.ts';
+import type { WriteOptions } from './sessionStore.ts';
+import type { StoreAccess } from './storeAccess.ts';
+import type { WorkflowMigrations } from './types.ts';
+import { upgradeWorkflow, type WorkflowCatalogue } from './workflowCatalogue.ts';
+
+/** What reading a session's storage key found. */
+export type LoadedSession =
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; revision: number; value: string }
+  | { kind: 'found'; session: LiveSession };
+
+/** Reading and writing session records, with the live registry as a cache. */
+export interface SessionAccess {
+  /**
+   * Reads the session's record (one store read). When the registry holds the same
+   * revision, its record (and actor) are kept; otherwise the record is parsed, its
+   * workflow checked against the catalogue, and the live session updated or created.
+   */
+  load(storageKey: string, key: NormalizedSessionKey): Promise<LoadedSession>;
+  /**
+   * Loads a session that must exist and be active: throws `SessionNotFoundError` or
+   * `SessionExpiredError` otherwise.
+   */
+  requireActive(storageKey: string, key: NormalizedSessionKey): Promise<LiveSession>;
+  /** The phase of a record now. */
+  phaseOf(record: SessionRecord): SessionPhase;
+  /**
+   * Writes `next` over the session's record by compare-and-set on its revision. True
+   * when written (the live session then holds `next`); false on a conflict (the live
+   * session is marked stale, so the next load re-reads it).
+   */
+  write(session: LiveSession, next: SessionRecord): Promise<boolean>;
+  /** Writes a record at a key whose stored revision is `expected` (0: none). */
+  writeAt(storageKey: string, expected: number, record: SessionRecord): Promise<boolean>;
+  /** The TTL and index of a session record's writes. */
+  writeOptions(key: NormalizedSessionKey, storageKey: string): WriteOptions;
+  /**
+   * Runs `attempt` until it does not ask for a retry (after a conflict), at most
+   * `maxAttempts` times; then throws a `ChatflowError` with code `CONFLICT`.
+   */
+  retrying<T>(attempt: () => Promise<T | typeof retry>): Promise<T>;
+}
+
+/** What an attempt returns to be run again (after a write conflict). */
+export const retry: unique symbol = Symbol('chatflow.retry');
+
+/** How often an operation is tried again after losing a compare-and-set. */
+export const maxAttempts = 5;
+
+/** Dependencies of {@link createSessionAccess}. */
+export interface SessionAccessOptions {
+  access: StoreAccess;
+  registry: SessionRegistry;
+  catalogue: WorkflowCatalogue;
+  migrations: WorkflowMigrations;
+  policy: ExpiryPolicy;
+  now: () => number;
+  /** Called when a live session's stored workflow changed under it (stop its actor). */
+  onWorkflowChanged(session: LiveSession): void;
+}
+
+/**
+ * Creates the session access layer of a runtime.
+ *
+ * @example
+ * ```ts
+ * const sessions = createSessionAccess({ access, registry, catalogue, migrations, policy, now, onWorkflowChanged });
+ * const session = await sessions.requireActive(storageKey, key);
+ * ```
+ */
+export function createSessionAccess(options: SessionAccessOptions): SessionAccess {
+  const { access, registry, catalogue, migrations, policy, now } = options;
+
+  function phaseOf(record: SessionRecord): SessionPhase {
+    return sessionPhase(record, now(), policy);
+  }
+
+  function writeOptions(key: NormalizedSessionKey, storageKey: string): WriteOptions {
+    return {
+      ttlMs: policy.recordTtlMs,
+      index: { key: userIndexKey(key.userId), member: storageKey },
+    };
+  }
+
+  /** Applies the catalogue's verdict on the stored workflow to a freshly read record. */
+  function upgraded(record: SessionRecord): {
+    record: SessionRecord;
+    reset: boolean;
+  } {
+    const outcome = upgradeWorkflow(catalogue, migrations, record.workflow);
+    if (outcome.kind === 'current') return { record, reset: false };
+    if (outcome.kind === 'migrated')
+      return { record: { ...record, workflow: outcome.workflow }, reset: false };
+    return { record: { ...record, workflow: null }, reset: true };
+  }
+
+  async function load(storageKey: string, key: NormalizedSessionKey): Promise<LoadedSession> {
+    const stored = await access.call((store) => store.get(storageKey));
+    const live = registry.get(storageKey);
+    if (stored === undefined) {
+      if (live !== undefined) registry.delete(storageKey);
+      return { kind: 'missing' };
+    }
+    if (live !== undefined && live.revision === stored.revision) {
+      return { kind: 'found', session: live };
+    }
+    const parsed = parseSessionRecord(stored.value);
+    if (
+      parsed === undefined ||
+      parsed.userId !== key.userId ||
+      parsed.conversationId !== key.conversationId
+    ) {
+      if (live !== undefined) registry.delete(storageKey);
+      return { kind: 'unreadable', revision: stored.revision, value: stored.value };
+    }
+    const { record, reset } = upgraded(parsed);
+    if (live !== undefined) {
+      const workflow = record.workflow;
+      const changed =
+        live.actor !== undefined &&
+        (workflow === null ||
+          workflow.instanceId !== live.actorInstanceId ||
+          JSON.stringify(workflow.snapshot) !== live.committedJson);
+      live.record = record;
+      live.revision = stored.revision;
+      if (reset) live.pendingReset = 'workflow_changed';
+      if (changed) options.onWorkflowChanged(live);
+      return { kind: 'found', session: live };
+    }
+    const session: LiveSession = {
+      storageKey,
+      key,
+      record,
+      revision: stored.revision,
+      applying: false,
+      syncQueued: false,
+      evicted: false,
+      ...(reset ? { pendingReset: 'workflow_changed' as const } : {}),
+    };
+    registry.set(session);
+    return { kind: 'found', session };
+  }
+
+  async function requireActive(
+    storageKey: string,
+    key: NormalizedSessionKey,
+  ): Promise<LiveSession> {
+    const loaded = await load(storageKey, key);
+    if (loaded.kind === 'missing') {
+      throw new SessionNotFoundError(
+        'There is no session for this user and conversation; getOrCreateSession creates one.',
+      );
+    }
+    if (loaded.kind === 'unreadable') {
+      throw new SessionNotFoundError(
+        'The stored session could not be read; getOrCreateSession replaces it with a fresh one.',
+      );
+    }
+    if (phaseOf(loaded.session.record) !== 'active') {
+      throw new SessionExpiredError(
+        'The session expired; getOrCreateSession recovers it during the grace period.',
+      );
+    }
+    return loaded.session;
+  }
+
+  async function writeAt(storageKey: string, expected: number, record: SessionRecord) {
+    const key = { userId: record.userId, conversationId: record.conversationId };
+    return access.call((store) =>
+      store.compareAndSet(
+        storageKey,
+        expected,
+        { value: serializeSessionRecord(record), revision: expected + 1 },
+        writeOptions(key, storageKey),
+      ),
+    );
+  }
+
+  async function write(session: LiveSession, next: SessionRecord): Promise<boolean> {
+    const expected = session.revision;
+    const written = await writeAt(session.storageKey, expected, next);
+    if (written) {
+      session.record = next;
+      session.revision = expected + 1;
+    } else {
+      session.revision = -1;
+    }
+    return written;
+  }
+
+  async function retrying<T>(attempt: () => Promise<T | typeof retry>): Promise<T> {
+    for (let count = 0; count < maxAttempts; count += 1) {
+      const result = await attempt();
+      if (result !== retry) return result as T;
+    }
+    throw new ChatflowError(
+      ChatflowErrorCode.CONFLICT,
+      `The session kept changing under this operation (${maxAttempts} attempts); try again.`,
+    );
+  }
+
+  return { load, requireActive, phaseOf, write, writeAt, writeOptions, retrying };
+}

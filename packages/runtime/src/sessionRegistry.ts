@@ -1,0 +1,129 @@
+import type { AnyActorRef, Subscription } from 'xstate';
+import type { NormalizedSessionKey } from './keys.ts';
+import type { SessionRecord } from './sessionRecord.ts';
+import type { SessionResetReason } from './types.ts';
+
+/** A session held in memory: its last committed record and, while it runs, its actor. */
+export interface LiveSession {
+  storageKey: string;
+  key: NormalizedSessionKey;
+  /** The record as last committed (or read), with any pending workflow upgrade applied. */
+  record: SessionRecord;
+  /** The stored revision `record` was read or written as; -1 forces a re-read. */
+  revision: number;
+  /** The workflow actor, while the workflow is active. */
+  actor?: AnyActorRef;
+  /** The workflow run the actor belongs to. */
+  actorInstanceId?: string;
+  /** The committed persisted snapshot (JSON) the actor is known to match. */
+  committedJson?: string;
+  /** The state the actor was last committed in. */
+  committedState?: string;
+  subscription?: Subscription;
+  /** True while the runtime itself delivers an event to the actor. */
+  applying: boolean;
+  /** True while a sync of the actor's own progress is queued. */
+  syncQueued: boolean;
+  /** A workflow reset found on reading, to report on the next `getOrCreateSession`. */
+  pendingReset?: SessionResetReason;
+  /** Set once the registry dropped it. */
+  evicted: boolean;
+}
+
+/** Options of {@link createSessionRegistry}. */
+export interface SessionRegistryOptions {
+  /** The most live sessions. */
+  max: number;
+  /** True when evicting the session now would cost something (work running, operations queued). */
+  isBusy(session: LiveSession): boolean;
+  /** Called with each evicted session, to stop its actor. */
+  onEvict(session: LiveSession): void;
+}
+
+/** The live sessions, least recently used first. */
+export interface SessionRegistry {
+  /** The session, marked as most recently used. */
+  get(storageKey: string): LiveSession | undefined;
+  /** The session, without marking it used. */
+  peek(storageKey: string): LiveSession | undefined;
+  /** Adds or replaces a session, then evicts the least recently used beyond `max`. */
+  set(session: LiveSession): void;
+  /** Drops a session (calls `onEvict`). */
+  delete(storageKey: string): boolean;
+  values(): IterableIterator<LiveSession>;
+  readonly size: number;
+  /** Drops every session. */
+  clear(): void;
+}
+
+/**
+ * Creates the registry of live sessions: bounded by `max`, least recently used evicted
+ * first, never refusing a session. A busy session (invoked work running, operations
+ * waiting in its line) is passed over while another candidate exists, since evicting
+ * it would stop its work; when all are busy the least recently used goes anyway (it is
+ * persisted, and rehydrated on its next message).
+ *
+ * @example
+ * ```ts
+ * const registry = createSessionRegistry({ max: 1000, isBusy: () => false, onEvict: stopActor });
+ * ```
+ */
+export function createSessionRegistry(options: SessionRegistryOptions): SessionRegistry {
+  const sessions = new Map<string, LiveSession>();
+
+  function drop(session: LiveSession): void {
+    sessions.delete(session.storageKey);
+    session.evicted = true;
+    options.onEvict(session);
+  }
+
+  function evictOverflow(): void {
+    while (sessions.size > options.max) {
+      let victim: LiveSession | undefined;
+      let oldest: LiveSession | undefined;
+      for (const session of sessions.values()) {
+        oldest ??= session;
+        if (!options.isBusy(session)) {
+          victim = session;
+          break;
+        }
+      }
+      const chosen = victim ?? oldest;
+      if (chosen === undefined) return;
+      drop(chosen);
+    }
+  }
+
+  return {
+    get(storageKey) {
+      const session = sessions.get(storageKey);
+      if (session !== undefined) {
+        sessions.delete(storageKey);
+        sessions.set(storageKey, session);
+      }
+      return session;
+    },
+    peek: (storageKey) => sessions.get(storageKey),
+    set(session) {
+      const previous = sessions.get(session.storageKey);
+      if (previous !== undefined && previous !== session) drop(previous);
+      sessions.delete(session.storageKey);
+      session.evicted = false;
+      sessions.set(session.storageKey, session);
+      evictOverflow();
+    },
+    delete(storageKey) {
+      const session = sessions.get(storageKey);
+      if (session === undefined) return false;
+      drop(session);
+      return true;
+    },
+    values: () => sessions.values(),
+    get size() {
+      return sessions.size;
+    },
+    clear() {
+      for (const session of [...sessions.values()]) drop(session);
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import type { WorkflowDefinition } from '@chatflow/machines';
+import { type AnyActorLogic, type AnyStateMachine, type AnyStateNode, getStateNodes } from 'xstate';
+import type { WorkflowRecord } from './sessionRecord.ts';
+import type { PersistedWorkflowSnapshot, WorkflowMigrations, WorkflowView } from './types.ts';
+
+/** A workflow of the catalogue, its machine given the host's actors. */
+export interface PreparedWorkflow {
+  type: string;
+  definition: WorkflowDefinition;
+  /** The definition's machine with `provide({ actors })` applied. */
+  machine: AnyStateMachine;
+}
+
+/** The runtime's view of its catalogue. */
+export interface WorkflowCatalogue {
+  get(type: string): PreparedWorkflow | undefined;
+  readonly types: readonly string[];
+}
+
+/** The names a machine declares in `setup({ actors })`. */
+function declaredActors(machine: AnyStateMachine): string[] {
+  const actors = (machine.implementations as { actors?: Record<string, unknown> }).actors ?? {};
+  return Object.keys(actors);
+}
+
+/**
+ * Prepares the catalogue: each machine gets the host's actor logic for the names it
+ * declares (and only those).
+ *
+ * @example
+ * ```ts
+ * const catalogue = prepareWorkflows(workflows, { trainModel: fromPromise(train) });
+ * catalogue.get('ml_training')?.machine;
+ * ```
+ */
+export function prepareWorkflows(
+  definitions: Record<string, WorkflowDefinition>,
+  actors: Record<string, AnyActorLogic>,
+): WorkflowCatalogue {
+  if (typeof definitions !== 'object' || definitions === null) {
+    throw new TypeError('createRuntime needs a workflows catalogue, keyed by workflow type.');
+  }
+  const prepared = new Map<string, PreparedWorkflow>();
+  for (const [type, definition] of Object.entries(definitions)) {
+    const provided: Record<string, AnyActorLogic> = {};
+    for (const name of declaredActors(definition.machine)) {
+      const logic = actors[name];
+      if (logic !== undefined) provided[name] = logic;
+    }
+    const machine =
+      Object.keys(provided).length === 0
+        ? definition.machine
+        : definition.machine.provide({ actors: provided } as never);
+    prepared.set(type, { type, definition, machine });
+  }
+  return { get: (type) => prepared.get(type), types: [...prepared.keys()] };
+}
+
+/** The step name of a state value: the value of a flat machine, a dotted path otherwise. */
+export function stateName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value);
+    if (entries.length === 1) {
+      const [key, inner] = entries[0]!;
+      return `${key}.${stateName(inner)}`;
+    }
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
+/** The active leaf state nodes of a state value; throws when the machine has no such state. */
+export function leafStateNodes(machine: AnyStateMachine, value: unknown): AnyStateNode[] {
+  const nodes = getStateNodes(machine.root, value as never) as AnyStateNode[];
+  return nodes.filter((node) => node.type === 'atomic' || node.type === 'final');
+}
+
+/** The prompt of a state (its `meta.prompt`), or an empty string. */
+export function promptOf(machine: AnyStateMachine, value: unknown): string {
+  try {
+    for (const node of leafStateNodes(machine, value)) {
+      const prompt = (node.meta as { prompt?: unknown } | undefined)?.prompt;
+      if (typeof prompt === 'string') return prompt;
+    }
+  } catch {
+    // a state the machine does not have: no prompt
+  }
+  return '';
+}
+
+/** True when the machine has the state of the snapshot. */
+export function hasState(machine: AnyStateMachine, snapshot: PersistedWorkflowSnapshot): boolean {
+  try {
+    return leafStateNodes(machine, snapshot.value).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The view of a stored workflow. */
+export function workflowView(
+  catalogue: WorkflowCatalogue,
+  workflow: WorkflowRecord | null,
+): WorkflowView | null {
+  if (workflow === null) return null;
+  const machine = catalogue.get(workflow.type)?.machine;
+  return {
+    type: workflow.type,
+    state: stateName(workflow.snapshot.value),
+    prompt: machine === undefined ? '' : promptOf(machine, workflow.snapshot.value),
+    done: workflow.snapshot.status !== 'active',
+    context: workflow.snapshot.context,
+  };
+}
+
+/** What {@link upgradeWorkflow} did. */
+export type UpgradeOutcome =
+  | { kind: 'current'; workflow: WorkflowRecord | null }
+  | { kind: 'migrated'; workflow: WorkflowRecord }
+  | { kind: 'reset' };
+
+/**
+ * Checks a stored workflow against the catalogue. Same version and a state the machine
+ * has: kept. Another version: migrated by `migrations[type][version]` when registered
+ * (and the result has a state the machine has), otherwise reset, as is a workflow whose
+ * type left the catalogue or whose state the machine no longer has.
+ *
+ * @example
+ * ```ts
+ * const outcome = upgradeWorkflow(catalogue, migrations, record.workflow);
+ * if (outcome.kind === 'reset') record.workflow = null;
+ * ```
+ */
+export function upgradeWorkflow(
+  catalogue: WorkflowCatalogue,
+  migrations: WorkflowMigrations,
+  workflow: WorkflowRecord | null,
+): UpgradeOutcome {
+  if (workflow === null) return { kind: 'current', workflow };
+  const prepared = catalogue.get(workflow.type);
+  if (prepared === undefined) return { kind: 'reset' };
+  const { version } = prepared.definition;
+  if (workflow.version === version) {
+    return hasState(prepared.machine, workflow.snapshot)
+      ? { kind: 'current', workflow }
+      : { kind: 'reset' };
+  }
+  const migrate = migrations[workflow.type]?.[workflow.version];
+  if (migrate === undefined) return { kind: 'reset' };
+  try {
+    const snapshot = migrate(structuredClone(workflow.snapshot));
+    if (
+      typeof snapshot !== 'object' ||
+      snapshot === null ||
+      typeof snapshot.status !== 'string' ||
+      !hasState(prepared.machine, snapshot)
+    ) {
+      return { kind: 'reset' };
+    }
+    return { kind: 'migrated', workflow: { ...workflow, version, snapshot } };
+  } catch {
+    return { kind: 'reset' };
+  }
+}
