@@ -58,6 +58,19 @@ export function formatPValue(p: number | null | undefined): string {
 }
 
 /**
+ * A p-value as a clause: `p = 0.0734` or `p < 0.0001`.
+ *
+ * @example
+ * ```ts
+ * formatPClause(0.5); // 'p = 0.5'
+ * ```
+ */
+export function formatPClause(p: number | null | undefined): string {
+  const text = formatPValue(p);
+  return text.startsWith('<') ? `p ${text}` : `p = ${text}`;
+}
+
+/**
  * A share as a percentage with one decimal.
  *
  * @example

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Bool, Float64, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { expect } from 'vitest';
+import { AnalyticsError } from '../../src/analytics/AnalyticsError.ts';
 import { createRng } from '../../src/analytics/createRng.ts';
 import { ingestCsv } from '../../src/analytics/ingestCsv.ts';
 
@@ -77,4 +79,15 @@ export function clusterTable(perClass: number, seed: number): Table {
     }
   }
   return tableOf({ x, y, colour });
+}
+
+/** Runs `run`, expects it to throw an {@link AnalyticsError}, and returns the error. */
+export function analyticsError(run: () => unknown): AnalyticsError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AnalyticsError);
+    return error as AnalyticsError;
+  }
+  throw new Error('expected an AnalyticsError');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AnalyticsError } from '../../src/analytics/AnalyticsError.ts';
 import { formatTrainResult, trainModel } from '../../src/analytics/trainModel.ts';
 import {
+  analyticsError,
   clusterTable,
   customerFeatures,
   customersTable,
@@ -13,16 +13,6 @@ import {
 
 const houses = housesTable();
 const customers = customersTable();
-
-function analyticsError(run: () => unknown): AnalyticsError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AnalyticsError);
-    return error as AnalyticsError;
-  }
-  throw new Error('expected an AnalyticsError');
-}
 
 describe('trainModel', () => {
   describe('linear_regression', () => {
