@@ -9,6 +9,7 @@ export {
   type RunExplorationInput,
 } from './dataExplorationMachine.ts';
 export { columnInfoSchema, datasetInfoSchema, parseDatasetInfo } from './datasetInfoSchema.ts';
+export { type Check, defineCheck } from './defineCheck.ts';
 export {
   type ColumnRule,
   type ExplorationCommand,
