@@ -1,0 +1,26 @@
+export {
+  type CallbackAction,
+  decodeCallbackData,
+  encodeCallbackData,
+  maxCallbackDataBytes,
+} from './callbackData.ts';
+export { createChatflowMiddleware } from './createChatflowMiddleware.ts';
+export { defaultStepControls } from './defaultStepControls.ts';
+export { defaultTexts } from './defaultTexts.ts';
+export { describeStep } from './describeStep.ts';
+export { downloadTelegramFile } from './downloadTelegramFile.ts';
+export type {
+  ChatflowMiddleware,
+  ChatflowMiddlewareOptions,
+  ChatflowTexts,
+  DocumentHandler,
+  DocumentUploadArgs,
+  FileDownloader,
+  StepChoice,
+  StepControls,
+  StepControlsFn,
+  StepMultiSelect,
+  StepSource,
+  UploadedDocument,
+  WorkflowEventObject,
+} from './types.ts';

@@ -1,0 +1,221 @@
+import type { DatasetInfo, WorkflowDefinition } from '@chatflow/machines';
+import type {
+  ForgetResult,
+  Runtime,
+  SessionKey,
+  SessionView,
+  StepResult,
+  WorkflowView,
+} from '@chatflow/runtime';
+import type { Api, Context, MiddlewareFn, MiddlewareObj } from 'grammy';
+
+/** An event for a workflow: a `type` and its payload. */
+export interface WorkflowEventObject {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** One button of a step: pressing it (or typing its label) sends `event`. */
+export interface StepChoice {
+  /** The button's text. */
+  label: string;
+  event: WorkflowEventObject;
+  /** Other texts that pick this choice when typed, compared case-insensitively. */
+  aliases?: readonly string[];
+}
+
+/**
+ * A multi-select of a step: buttons that toggle options, and a button that submits the
+ * options picked. Typing the options separated by commas (or `all`) submits them too.
+ */
+export interface StepMultiSelect {
+  options: readonly { label: string; value: string }[];
+  /** The event that submits the picked option values (in option order). */
+  submit(values: string[]): WorkflowEventObject;
+  /**
+   * Text of the submit button.
+   * @default 'Done'
+   */
+  submitLabel?: string;
+}
+
+/**
+ * How the user answers one step: buttons, a multi-select, and how free text is read.
+ * Everything is optional; a step without controls is answered by text only (or by a
+ * document upload).
+ */
+export interface StepControls {
+  choices?: readonly StepChoice[];
+  multiSelect?: StepMultiSelect;
+  /**
+   * Reads free text that matched no choice. Return `undefined` when the text means
+   * nothing here; the user is then shown the step again.
+   */
+  parseText?(text: string): WorkflowEventObject | undefined;
+}
+
+/** Gives the controls of a workflow's current step (or `undefined` for none). */
+export type StepControlsFn = (workflow: WorkflowView) => StepControls | undefined;
+
+/** Where a step's message comes from, which decides what it says besides the prompt. */
+export type StepSource =
+  /** The user's own step. */
+  | 'user'
+  /** A step taken without a message (invoked work finished): results are shown. */
+  | 'internal'
+  /** `/status`, `/help` or a repeated step. */
+  | 'status';
+
+/** An uploaded document, as the host's `onDocument` receives it. */
+export interface UploadedDocument {
+  /** The file name the user's client sent, or `document` when it sent none. */
+  name: string;
+  mimeType: string | undefined;
+  bytes: Uint8Array;
+}
+
+/** What the host's `onDocument` receives. */
+export interface DocumentUploadArgs<C extends Context = Context> {
+  ctx: C;
+  key: SessionKey;
+  session: SessionView;
+  runtime: Runtime;
+  file: UploadedDocument;
+}
+
+/**
+ * Turns an uploaded document into the session's data set: typically parse the bytes
+ * into an Arrow table and `return runtime.storeData(key, table, { name: file.name })`.
+ * Return a string to refuse the file with that message; throw for a file that cannot be
+ * read (the error's message is shown to the user).
+ */
+export type DocumentHandler<C extends Context = Context> = (
+  args: DocumentUploadArgs<C>,
+) => Promise<DatasetInfo | string>;
+
+/** Fetches the bytes of a Telegram file. */
+export type FileDownloader<C extends Context = Context> = (args: {
+  ctx: C;
+  fileId: string;
+  /** The most bytes to read; larger files are refused. */
+  maxBytes: number;
+}) => Promise<Uint8Array>;
+
+/** Every text the middleware writes itself (the steps' prompts come from the workflows). */
+export interface ChatflowTexts {
+  welcome: string;
+  help: (commands: readonly { command: string; description: string }[]) => string;
+  menu: string;
+  recovered: string;
+  reset: Record<NonNullable<SessionView['reset']>, string>;
+  notUnderstood: string;
+  staleButton: string;
+  noWorkflow: string;
+  replaced: (label: string) => string;
+  cancelled: (label: string) => string;
+  nothingToCancel: string;
+  forgotten: (result: ForgetResult) => string;
+  status: (session: SessionView, label: string | undefined) => string;
+  filesNotAccepted: string;
+  fileNotExpected: string;
+  fileTooLarge: (maxBytes: number) => string;
+  fileUnreadable: (name: string, reason: string) => string;
+  dataReceived: (dataset: DatasetInfo) => string;
+  usingData: (dataset: DatasetInfo) => string;
+  interrupted: string;
+  failure: string;
+  backLabel: string;
+  cancelLabel: string;
+}
+
+/** Options of {@link createChatflowMiddleware}. */
+export interface ChatflowMiddlewareOptions<C extends Context = Context> {
+  /** The chatflow runtime holding the sessions. */
+  runtime: Runtime;
+  /** The workflow catalogue the runtime was created with (menus, labels, accepted events). */
+  workflows: Record<string, WorkflowDefinition>;
+  /**
+   * The bot's API, used to send the steps that happen without a message (training
+   * finished) to their chat. Without it, such steps are not announced.
+   */
+  api?: Api;
+  /**
+   * The session of an update, or `undefined` to let the update pass to the next
+   * middleware.
+   * @default `{ userId: ctx.from.id, conversationId: String(ctx.chat.id) }`
+   */
+  sessionKey?: (ctx: C) => SessionKey | undefined;
+  /**
+   * The chat a session's announcements go to, or `undefined` for none.
+   * @default the conversation id when it is a Telegram chat id (an integer)
+   */
+  chatOf?: (key: SessionKey) => number | string | undefined;
+  /**
+   * The controls of each step (buttons, multi-selects, text reading).
+   * @default defaultStepControls (the four chatflow workflows)
+   */
+  controls?: StepControlsFn;
+  /**
+   * Reads a text message as a workflow event before the step's controls do; return
+   * `undefined` to fall back to them.
+   */
+  translate?: (
+    ctx: C,
+    session: SessionView,
+  ) => WorkflowEventObject | undefined | Promise<WorkflowEventObject | undefined>;
+  /**
+   * The message of a step: its prompt, the last error, and results.
+   * @default describeStep
+   */
+  describe?: (workflow: WorkflowView, source: StepSource) => string;
+  /** Turns an uploaded document into the session's data set. Without it files are refused. */
+  onDocument?: DocumentHandler<C>;
+  /**
+   * Fetches an uploaded document's bytes.
+   * @default downloadTelegramFile (Bot API `getFile`, then the file URL)
+   */
+  downloadFile?: FileDownloader<C>;
+  /**
+   * The largest document accepted, in bytes (the Bot API serves files up to 20 MB).
+   * @default 20971520
+   */
+  maxFileBytes?: number;
+  /**
+   * Commands that start a workflow, command name -> workflow type (only types of the
+   * catalogue are used).
+   * @default { train: 'ml_training', predict: 'ml_prediction', analyze: 'stats_analysis', explore: 'data_exploration' }
+   */
+  workflowCommands?: Record<string, string>;
+  /**
+   * After a workflow starts in a step that awaits data while the session already holds
+   * a data set, use that data set instead of asking for a new upload.
+   * @default true
+   */
+  reuseData?: boolean;
+  /**
+   * Record the user's texts and the bot's replies with `runtime.addToHistory` (one
+   * store write each).
+   * @default false
+   */
+  history?: boolean;
+  /** Texts to override. */
+  texts?: Partial<ChatflowTexts>;
+  /** Called with every step result, e.g. to count accepted and refused steps. */
+  onStep?: (result: StepResult, key: SessionKey) => void;
+  /**
+   * Called when an announcement could not be sent (e.g. the user blocked the bot).
+   * @default logs with console.error
+   */
+  onPushError?: (error: unknown, key: SessionKey) => void;
+}
+
+/** The middleware, plus what a host needs to stop it and wait for it. */
+export interface ChatflowMiddleware<C extends Context = Context> extends MiddlewareObj<C> {
+  middleware(): MiddlewareFn<C>;
+  /** The commands it answers, for `bot.api.setMyCommands(chatflow.commands)`. */
+  readonly commands: readonly { command: string; description: string }[];
+  /** Stops listening to the runtime's events (announcements stop). */
+  dispose(): void;
+  /** Resolves once every queued reply and announcement has been sent. */
+  idle(): Promise<void>;
+}

@@ -1,0 +1,594 @@
+import {
+  modelTypes,
+  type TrainModelInput,
+  type TrainModelOutput,
+  workflows,
+} from '@chatflow/machines';
+import { createRuntime, type Runtime, type SessionKey, type StepResult } from '@chatflow/runtime';
+import type { Bot } from 'grammy';
+import type { Chat, User } from 'grammy/types';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fromPromise } from 'xstate';
+import { type ChatflowMiddleware, createChatflowMiddleware } from '../../src/grammy/index.ts';
+import {
+  type ApiCall,
+  ada,
+  adaChat,
+  buttonData,
+  buttonsOf,
+  callbackUpdate,
+  createTestBot,
+  csvToColumns,
+  documentUpdate,
+  loadArrow,
+  type Table,
+  textUpdate,
+} from './telegramHarness.ts';
+
+type Arrow = Awaited<ReturnType<typeof loadArrow>>;
+let arrow: Arrow;
+beforeAll(async () => {
+  arrow = await loadArrow();
+});
+
+/** price = 3 area + 20 rooms + 50, give or take a little. */
+const housesCsv = [
+  'price,rooms,area,city',
+  ...[
+    [2, 40, 'Oslo'],
+    [3, 55, 'Bergen'],
+    [3, 61, 'Oslo'],
+    [4, 80, 'Tromsø'],
+    [4, 72, 'Bergen'],
+    [5, 95, 'Oslo'],
+    [2, 38, 'Tromsø'],
+    [6, 120, 'Oslo'],
+  ].map(([rooms, area, city], index) => {
+    const noise = index % 2 === 0 ? 1.5 : -1.5;
+    return `${3 * Number(area) + 20 * Number(rooms) + 50 + noise},${rooms},${area},${city}`;
+  }),
+].join('\n');
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+/** Least squares of y on x: slope, intercept and r². */
+function fitLine(x: number[], y: number[]) {
+  const n = x.length;
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / n;
+  const mx = mean(x);
+  const my = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx, r2: (sxy * sxy) / (sxx * syy) };
+}
+
+interface Setup {
+  runtime: Runtime;
+  bot: Bot;
+  calls: ApiCall[];
+  chatflow: ChatflowMiddleware;
+  clock: { now: number };
+  /** Lets the trainer run (it waits for this). */
+  releaseTraining: () => void;
+  trainerFails: { message: string | undefined };
+  steps: StepResult[];
+  files: Map<string, Uint8Array>;
+}
+
+const open: Setup[] = [];
+
+function setup(): Setup {
+  const clock = { now: Date.UTC(2026, 0, 5, 9) };
+  const gate = { current: deferred() };
+  const trainerFails: { message: string | undefined } = { message: undefined };
+  const files = new Map<string, Uint8Array>();
+  let runtime!: Runtime;
+  const trainModel = fromPromise<TrainModelOutput, TrainModelInput>(async ({ input, system }) => {
+    await gate.current.promise;
+    if (trainerFails.message !== undefined) throw new Error(trainerFails.message);
+    const key = runtime.sessionOf(system);
+    const table = key === undefined ? undefined : await runtime.getData(key);
+    if (table === undefined) throw new Error('no data for this session');
+    const column = (name: string) => Array.from(table.getChild(name)?.toArray() ?? [], Number);
+    const fit = fitLine(column(input.features[0]!), column(input.target));
+    return {
+      modelId: `${input.modelType}-${input.target}-${table.numRows}`,
+      metrics: { r2: fit.r2, slope: fit.slope },
+    };
+  });
+  runtime = createRuntime({ workflows, actors: { trainModel }, now: () => clock.now });
+  const { bot, calls } = createTestBot(files);
+  const steps: StepResult[] = [];
+  const chatflow = createChatflowMiddleware({
+    runtime,
+    workflows,
+    api: bot.api,
+    onStep: (result) => steps.push(result),
+    downloadFile: async ({ ctx, fileId }) => {
+      const file = await ctx.api.getFile(fileId);
+      const bytes = files.get(file.file_path ?? '');
+      if (bytes === undefined) throw new Error('no such file');
+      return bytes;
+    },
+    onDocument: async ({ runtime, key, file }) => {
+      const table: Table = arrow.tableFromArrays(
+        csvToColumns(new TextDecoder().decode(file.bytes)),
+      );
+      return runtime.storeData(key, table, { name: file.name });
+    },
+  });
+  bot.use(chatflow);
+  const made: Setup = {
+    runtime,
+    bot,
+    calls,
+    chatflow,
+    clock,
+    releaseTraining: () => {
+      gate.current.resolve();
+      gate.current = deferred();
+    },
+    trainerFails,
+    steps,
+    files,
+  };
+  open.push(made);
+  return made;
+}
+
+afterEach(async () => {
+  for (const { chatflow, runtime, releaseTraining } of open.splice(0)) {
+    releaseTraining();
+    chatflow.dispose();
+    await runtime.shutdown();
+  }
+});
+
+const key: SessionKey = { userId: ada.id, conversationId: String(adaChat.id) };
+
+/** The calls made while `run` ran. */
+async function callsDuring(s: Setup, run: () => Promise<unknown>): Promise<ApiCall[]> {
+  const before = s.calls.length;
+  await run();
+  await s.chatflow.idle();
+  return s.calls.slice(before);
+}
+
+const sent = (calls: ApiCall[]) => calls.filter((call) => call.method === 'sendMessage');
+
+/** Waits for the runtime's next step taken without a message, then for its announcement. */
+function nextInternalStep(s: Setup) {
+  return new Promise<void>((resolve) => {
+    const off = s.runtime.on('workflow.transition', (event) => {
+      if (event.source !== 'internal') return;
+      off();
+      resolve();
+    });
+  }).then(() => s.chatflow.idle());
+}
+
+/** Uploads houses.csv as a document. */
+async function upload(s: Setup, name = 'houses.csv', fileId = 'BQACAgQAAxkBAAIBn2') {
+  const bytes = new TextEncoder().encode(housesCsv);
+  s.files.set(`documents/${fileId}.csv`, bytes);
+  return callsDuring(s, () => s.bot.handleUpdate(documentUpdate(name, fileId, bytes.byteLength)));
+}
+
+/** Walks a chat to the target step of ML training with houses.csv. */
+async function toSelectingTarget(s: Setup) {
+  await upload(s);
+  const menu = s.calls.at(-1);
+  return callsDuring(s, () =>
+    s.bot.handleUpdate(callbackUpdate(buttonData(menu, 'Train a model'))),
+  );
+}
+
+describe('createChatflowMiddleware', () => {
+  it('should walk a whole ML training conversation, ending with the training-finished push', async () => {
+    const s = setup();
+
+    const start = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/start')));
+    expect(start).toHaveLength(1);
+    expect(start[0]?.method).toBe('sendMessage');
+    expect(start[0]?.payload.chat_id).toBe(adaChat.id);
+    expect(start[0]?.payload.text).toContain('Choose one to start');
+    expect(buttonsOf(start[0]).map(([label]) => label)).toEqual([
+      'Train a model',
+      'Predict with a model',
+      workflows.stats_analysis.label,
+      workflows.data_exploration.label,
+    ]);
+
+    const uploaded = await upload(s);
+    expect(uploaded.map((call) => call.method)).toEqual(['getFile', 'sendMessage']);
+    expect(uploaded[0]?.payload.file_id).toBe('BQACAgQAAxkBAAIBn2');
+    expect(uploaded[1]?.payload.text).toBe(
+      'Got houses.csv: 8 rows, 4 columns. What would you like to do with it?',
+    );
+
+    // The menu button starts training, which takes the uploaded data at once.
+    const train = await callsDuring(s, () =>
+      s.bot.handleUpdate(callbackUpdate(buttonData(uploaded[1], 'Train a model'))),
+    );
+    expect(train.map((call) => call.method)).toEqual([
+      'answerCallbackQuery',
+      'editMessageReplyMarkup',
+      'sendMessage',
+    ]);
+    expect(train[1]?.payload.reply_markup).toBeUndefined();
+    expect(train[2]?.payload.text).toBe(
+      'Using houses.csv (8 rows).\n\nWhich column should the model predict? Choose the target column.',
+    );
+    expect(buttonsOf(train[2]).map(([label]) => label)).toEqual([
+      'price',
+      'rooms',
+      'area',
+      'city',
+      '⬅ Back',
+      '✖ Cancel',
+    ]);
+
+    // A column button selects the target.
+    const target = await callsDuring(s, () =>
+      s.bot.handleUpdate(callbackUpdate(buttonData(train[2], 'price'))),
+    );
+    const featuresStep = sent(target)[0];
+    expect(featuresStep?.payload.text).toBe(
+      'Which columns should the model learn from? Choose one or more feature columns.',
+    );
+    expect(buttonsOf(featuresStep).map(([label]) => label)).toEqual([
+      'rooms',
+      'area',
+      'city',
+      'Done (0)',
+      '⬅ Back',
+      '✖ Cancel',
+    ]);
+    for (const [, data] of buttonsOf(featuresStep)) {
+      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+    }
+
+    // Toggling a feature edits the keyboard in place; nothing is sent to the runtime.
+    const stepsBefore = s.steps.length;
+    const toggled = await callsDuring(s, () =>
+      s.bot.handleUpdate(callbackUpdate(buttonData(featuresStep, 'area'))),
+    );
+    expect(toggled.map((call) => call.method)).toEqual([
+      'answerCallbackQuery',
+      'editMessageReplyMarkup',
+    ]);
+    expect(s.steps).toHaveLength(stepsBefore);
+    expect(buttonsOf(toggled[1]).map(([label]) => label)).toEqual([
+      'rooms',
+      '✅ area',
+      'city',
+      'Done (1)',
+      '⬅ Back',
+      '✖ Cancel',
+    ]);
+
+    const features = await callsDuring(s, () =>
+      s.bot.handleUpdate(callbackUpdate(buttonData(toggled[1], 'Done (1)'))),
+    );
+    const modelStep = sent(features)[0];
+    expect(modelStep?.payload.text).toContain('Choose a model type');
+    // Only the model types that suit the numeric target are offered.
+    const regression = modelTypes.filter((modelType) => modelType.task === 'regression');
+    expect(regression.map((modelType) => modelType.id)).toEqual([
+      'linear_regression',
+      'random_forest_regression',
+    ]);
+    expect(buttonsOf(modelStep).map(([label]) => label)).toEqual([
+      ...regression.map((modelType) => modelType.label),
+      '⬅ Back',
+      '✖ Cancel',
+    ]);
+
+    const confirm = await callsDuring(s, () =>
+      s.bot.handleUpdate(callbackUpdate(buttonData(modelStep, regression[0]!.label))),
+    );
+    expect(sent(confirm)[0]?.payload.text).toBe('Training the model. This can take a moment.');
+    expect(buttonsOf(sent(confirm)[0]).map(([label]) => label)).toEqual(['⬅ Back', '✖ Cancel']);
+
+    // Training finishes without a message: the chat is told with bot.api.sendMessage.
+    const finished = nextInternalStep(s);
+    const before = s.calls.length;
+    s.releaseTraining();
+    await finished;
+    const pushed = s.calls.slice(before);
+    expect(pushed.map((call) => call.method)).toEqual(['sendMessage']);
+    expect(pushed[0]?.payload.chat_id).toBe(adaChat.id);
+    const text = pushed[0]?.payload.text ?? '';
+    expect(text).toContain('Model linear_regression-price-8 (linear_regression) predicts price');
+    expect(text).toContain('from area.');
+    expect(text).toContain('The model is trained and ready for predictions.');
+    const r2 = Number(/r2 (\d+(?:\.\d+)?)/.exec(text)?.[1]);
+    const slope = Number(/slope (\d+(?:\.\d+)?)/.exec(text)?.[1]);
+    expect(r2).toBeGreaterThan(0.95);
+    expect(r2).toBeLessThan(1);
+    expect(slope).toBeGreaterThan(3);
+    expect(buttonsOf(pushed[0]).map(([label]) => label)).toContain('Predict with a model');
+
+    const session = await s.runtime.getSession(key);
+    expect(session?.models.map((model) => model.modelId)).toEqual(['linear_regression-price-8']);
+  });
+
+  it('should read typed answers: a column name, a list of features, a model type id', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    const target = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('Price')));
+    expect(sent(target)[0]?.payload.text).toContain('Which columns should the model learn from?');
+    const features = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('rooms, AREA')));
+    expect(sent(features)[0]?.payload.text).toContain('Choose a model type');
+    const model = await callsDuring(s, () =>
+      s.bot.handleUpdate(textUpdate('random_forest_regression')),
+    );
+    expect(sent(model)[0]?.payload.text).toBe('Training the model. This can take a moment.');
+    const session = await s.runtime.getSession(key);
+    expect(session?.workflow?.context).toMatchObject({
+      target: 'price',
+      features: ['rooms', 'area'],
+      modelType: 'random_forest_regression',
+    });
+  });
+
+  it("should answer a refused step with the workflow's refusal message and the step's buttons", async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    const refused = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('banana')));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.payload.text).toBe(
+      '"banana" is not a column of houses.csv. Choose one of: price, rooms, area, city.',
+    );
+    expect(buttonsOf(refused[0]).map(([label]) => label)).toContain('price');
+    expect(s.steps.at(-1)).toMatchObject({ ok: false, code: 'PREREQUISITE_NOT_MET' });
+
+    // A model type that does not suit the target is refused too.
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('price')));
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('area')));
+    const wrongModel = await callsDuring(s, () =>
+      s.bot.handleUpdate(textUpdate('logistic_regression')),
+    );
+    expect(wrongModel[0]?.payload.text).toContain('logistic_regression is a classification model');
+  });
+
+  it('should cancel the running workflow on /cancel and offer the menu', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    const cancel = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/cancel')));
+    expect(cancel).toHaveLength(1);
+    expect(cancel[0]?.payload.text).toBe('Cancelled "Train a model". What would you like to do?');
+    expect(buttonsOf(cancel[0]).map(([label]) => label)).toContain('Train a model');
+    expect(await s.runtime.send(key, { type: 'back' })).toMatchObject({
+      ok: false,
+      code: 'NO_ACTIVE_WORKFLOW',
+    });
+
+    const again = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/cancel')));
+    expect(again[0]?.payload.text).toBe('There is nothing to cancel. What would you like to do?');
+  });
+
+  it('should report the session on /status', async () => {
+    const s = setup();
+    const idle = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/status')));
+    expect(idle[0]?.payload.text).toBe('Nothing is running.');
+    await toSelectingTarget(s);
+    const status = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/status')));
+    expect(status[0]?.payload.text).toBe(
+      [
+        'Running: Train a model, step "selecting target".',
+        'Which column should the model predict? Choose the target column.',
+        'Data: houses.csv (8 rows, 4 columns).',
+      ].join('\n'),
+    );
+    expect(buttonsOf(status[0]).map(([label]) => label)).toContain('city');
+  });
+
+  it('should erase everything about the user on /forget', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    const forget = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/forget')));
+    expect(forget).toHaveLength(1);
+    expect(forget[0]?.payload.text).toBe(
+      'Done: I deleted 1 session(s) and 1 data file(s) of yours.',
+    );
+    expect(await s.runtime.getSession(key)).toBeUndefined();
+  });
+
+  it('should refuse a button of an earlier step instead of applying it', async () => {
+    const s = setup();
+    const targetStep = sent(await toSelectingTarget(s))[0];
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('price')));
+    // "rooms" of the target step, pressed while the features are being chosen.
+    const stale = await callsDuring(s, () =>
+      s.bot.handleUpdate(callbackUpdate(buttonData(targetStep, 'rooms'))),
+    );
+    expect(stale[0]).toMatchObject({
+      method: 'answerCallbackQuery',
+      payload: { text: 'That button belongs to an earlier step.' },
+    });
+    expect(sent(stale)[0]?.payload.text).toContain('Which columns should the model learn from?');
+    expect((await s.runtime.getSession(key))?.workflow?.context).toMatchObject({
+      target: 'price',
+      features: [],
+    });
+  });
+
+  it("should leave other buttons' callback data to the next middleware", async () => {
+    const s = setup();
+    const seen: string[] = [];
+    s.bot.on('callback_query:data', (ctx) => {
+      seen.push(ctx.callbackQuery.data);
+    });
+    const calls = await callsDuring(s, () => s.bot.handleUpdate(callbackUpdate('vote:up')));
+    expect(calls).toEqual([]);
+    expect(seen).toEqual(['vote:up']);
+  });
+
+  it('should ignore commands addressed to another bot and pass unknown ones on', async () => {
+    const s = setup();
+    const passed: string[] = [];
+    s.bot.on('message:text', (ctx) => {
+      passed.push(ctx.message.text);
+    });
+    const calls = await callsDuring(s, async () => {
+      await s.bot.handleUpdate(textUpdate('/status@some_other_bot'));
+      await s.bot.handleUpdate(textUpdate('/weather'));
+    });
+    expect(calls).toEqual([]);
+    expect(passed).toEqual(['/status@some_other_bot', '/weather']);
+    const mine = await callsDuring(s, () =>
+      s.bot.handleUpdate(textUpdate('/status@chatflow_stats_bot')),
+    );
+    expect(mine[0]?.payload.text).toBe('Nothing is running.');
+  });
+
+  it('should refuse a document at a step that does not take one', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    const refused = await upload(s, 'other.csv', 'BQACAgQAAxkBAAIBq9');
+    expect(refused.map((call) => call.method)).toEqual(['sendMessage']);
+    expect(refused[0]?.payload.text).toContain('I cannot take a file at this step.');
+  });
+
+  it("should tell the user when a document cannot be read, with the host's reason", async () => {
+    const s = setup();
+    const fileId = 'BQACAgQAAxkBAAIBr4';
+    const bytes = new TextEncoder().encode('a,b\n1,2\n3');
+    s.files.set(`documents/${fileId}.csv`, bytes);
+    const calls = await callsDuring(s, () =>
+      s.bot.handleUpdate(documentUpdate('broken.csv', fileId, bytes.byteLength)),
+    );
+    expect(sent(calls)[0]?.payload.text).toBe(
+      'I could not read broken.csv: every row needs one value per column',
+    );
+  });
+
+  it('should refuse a document larger than maxFileBytes before downloading it', async () => {
+    const s = setup();
+    const calls = await callsDuring(s, () =>
+      s.bot.handleUpdate(documentUpdate('huge.csv', 'BQACAgQAAxkBAAIBz1', 21 * 2 ** 20)),
+    );
+    expect(calls.map((call) => call.method)).toEqual(['sendMessage']);
+    expect(calls[0]?.payload.text).toBe('That file is too large: I can take files up to 20 MB.');
+  });
+
+  it('should push a failed training back to the model step with its error', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('price')));
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('area')));
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('linear_regression')));
+    s.trainerFails.message = 'the design matrix is singular';
+    const failed = nextInternalStep(s);
+    const before = s.calls.length;
+    s.releaseTraining();
+    await failed;
+    const pushed = s.calls.slice(before);
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]?.payload.text).toMatch(
+      /^⚠ the design matrix is singular\n\nChoose a model type/,
+    );
+    expect(buttonsOf(pushed[0]).map(([label]) => label)).toContain(modelTypes[0]?.label);
+  });
+
+  it('should say so when a session was recovered from its grace period', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    s.clock.now += 32 * 60_000; // past the 30 minute timeout, within the 5 minute grace
+    const back = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/status')));
+    expect(back[0]?.payload.text).toMatch(
+      /^Welcome back: your session was restored where you left off\.\n\nRunning: Train a model/,
+    );
+  });
+
+  it('should say so when an expired session was replaced by a fresh one', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    s.clock.now += 60 * 60_000; // past timeout and grace
+    const fresh = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/status')));
+    expect(fresh[0]?.payload.text).toBe(
+      'Your previous session expired, so this is a fresh start.\n\nNothing is running.',
+    );
+  });
+
+  it("should send a chat's replies in the order its updates arrived", async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    const calls = await callsDuring(s, () =>
+      Promise.all([
+        s.bot.handleUpdate(textUpdate('price')),
+        s.bot.handleUpdate(textUpdate('/status')),
+        s.bot.handleUpdate(textUpdate('area')),
+        s.bot.handleUpdate(textUpdate('/status')),
+      ]),
+    );
+    const texts = sent(calls).map((call) => call.payload.text ?? '');
+    expect(texts).toHaveLength(4);
+    expect(texts[0]).toContain('Which columns should the model learn from?');
+    expect(texts[1]).toContain('step "selecting features"');
+    expect(texts[2]).toContain('Choose a model type');
+    expect(texts[3]).toContain('step "confirming model"');
+  });
+
+  it('should keep the sessions of two users in one group chat apart', async () => {
+    const s = setup();
+    const group: Chat = { id: -1001234567890, type: 'supergroup', title: 'Analysts' };
+    const bob: User = { id: 5020, is_bot: false, first_name: 'Bob' };
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/train', ada, group)));
+    const bobStatus = await callsDuring(s, () =>
+      s.bot.handleUpdate(textUpdate('/status', bob, group)),
+    );
+    expect(bobStatus[0]?.payload.chat_id).toBe(group.id);
+    expect(bobStatus[0]?.payload.text).toBe('Nothing is running.');
+    const adaSession = await s.runtime.getSession({
+      userId: ada.id,
+      conversationId: String(group.id),
+    });
+    expect(adaSession?.workflow?.state).toBe('awaiting_data');
+  });
+
+  it('should go back one step with /back and the back button', async () => {
+    const s = setup();
+    const targetStep = sent(await toSelectingTarget(s))[0];
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('price')));
+    const back = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/back')));
+    expect(sent(back)[0]?.payload.text).toContain('Which column should the model predict?');
+    // That is the target step again, so its earlier buttons are valid again.
+    const pressed = await callsDuring(s, () =>
+      s.bot.handleUpdate(callbackUpdate(buttonData(targetStep, '⬅ Back'))),
+    );
+    expect(sent(pressed)[0]?.payload.text).toBe(
+      'Please upload a CSV or Excel file with your data.',
+    );
+  });
+
+  it('should list its commands for setMyCommands', () => {
+    const s = setup();
+    expect(s.chatflow.commands.map((command) => command.command)).toEqual([
+      'start',
+      'train',
+      'predict',
+      'analyze',
+      'explore',
+      'status',
+      'back',
+      'cancel',
+      'forget',
+      'help',
+    ]);
+  });
+});
