@@ -95,6 +95,6 @@ export function trainInWorker(
     worker.once('exit', (code) =>
       finish(() => reject(new Error(`Training stopped unexpectedly (worker exit code ${code}).`))),
     );
-    worker.postMessage(job, [job.ipc.buffer]);
+    worker.postMessage(job, [job.ipc.buffer as ArrayBuffer]);
   });
 }
