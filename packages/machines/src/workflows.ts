@@ -26,6 +26,18 @@ function versionOf(machine: AnyStateMachine): number {
   return version;
 }
 
+/**
+ * The workflows chatflow ships, keyed by {@link WorkflowType}: each with its machine,
+ * its version (the machine's `meta.version`), the payload schemas of its user events
+ * and the refusal messages of its guards. This is what the runtime's `workflows`
+ * option takes.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ workflows, actors: { trainModel, predictWithModel } });
+ * workflows.ml_training.refusals.isColumnOfDataset({ context, event }); // '"foo" is not a column ...'
+ * ```
+ */
 export const workflows = {
   ml_training: {
     type: 'ml_training',
