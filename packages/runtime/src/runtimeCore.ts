@@ -1,0 +1,144 @@
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { resolveConfig } from './config.ts';
+import { type ExpiryPolicy, expiryPolicy } from './expiry.ts';
+import { dataStorageKey, type NormalizedSessionKey } from './keys.ts';
+import { createMemoryStore } from './memoryStore.ts';
+import { resolveSessionStore } from './resolveSessionStore.ts';
+import { createRuntimeEvents, type RuntimeEvents, truncateId } from './runtimeEvents.ts';
+import { createSessionAccess, type SessionAccess } from './sessionAccess.ts';
+import { createSessionLines, type SessionLines } from './sessionLine.ts';
+import type { SessionRecord, WorkflowRecord } from './sessionRecord.ts';
+import {
+  createSessionRegistry,
+  type LiveSession,
+  type SessionRegistry,
+} from './sessionRegistry.ts';
+import { createStoreAccess, type StoreAccess } from './storeAccess.ts';
+import type { RuntimeConfig, RuntimeOptions } from './types.ts';
+import { createWorkflowActors, type WorkflowActors } from './workflowActors.ts';
+import { prepareWorkflows, type WorkflowCatalogue } from './workflowCatalogue.ts';
+
+/** What every part of a runtime shares: settings, store, lines, registry, actors, events. */
+export interface RuntimeCore {
+  config: RuntimeConfig;
+  policy: ExpiryPolicy;
+  now: () => number;
+  logger: Logger;
+  access: StoreAccess;
+  catalogue: WorkflowCatalogue;
+  lines: SessionLines;
+  events: RuntimeEvents;
+  registry: SessionRegistry;
+  sessions: SessionAccess;
+  actors: WorkflowActors;
+  /** Sessions this runtime marked expired, with the end of their grace period. */
+  inGrace: Map<string, { key: NormalizedSessionKey; until: number }>;
+  /** The fields every event about a session starts with. */
+  eventBase(session: { key: NormalizedSessionKey; record: SessionRecord }): {
+    key: NormalizedSessionKey;
+    sessionId: string;
+    at: number;
+  };
+  /** The record with its last activity set to now. */
+  touched(record: SessionRecord): SessionRecord;
+  /** The session's workflow while it is active (not in a final state). */
+  activeWorkflow(session: LiveSession): WorkflowRecord | null;
+  /** Deletes a record's data blob; a failure is logged, not thrown (the blob's TTL remains). */
+  dropBlob(record: SessionRecord): Promise<boolean>;
+  /** Logs a warning about a session, its ids truncated. */
+  warn(message: string, key: NormalizedSessionKey, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * Builds the shared core of a runtime from its options: the config validated, the
+ * store resolved and wrapped, the catalogue prepared, and the lines, registry, session
+ * access and workflow actors wired to each other.
+ *
+ * @example
+ * ```ts
+ * const core = createRuntimeCore({ workflows });
+ * core.config.sessionTimeoutMinutes; // 30
+ * ```
+ */
+export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
+  const config = resolveConfig(options.config ?? {});
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? pino({ name: 'chatflow', level: 'warn' });
+  const access = createStoreAccess(
+    resolveSessionStore(options.store ?? createMemoryStore({ now })),
+    now,
+    logger,
+  );
+  const catalogue = prepareWorkflows(options.workflows, options.actors ?? {});
+  const policy = expiryPolicy(config);
+  const lines = createSessionLines();
+  const events = createRuntimeEvents(logger);
+
+  // The registry and the actors need each other: the registry asks whether a session
+  // runs work, and stops the actors of the sessions it evicts.
+  let actors!: WorkflowActors;
+  const registry = createSessionRegistry({
+    max: config.maxConcurrentSessions,
+    isBusy: (session) => lines.isBusy(session.storageKey) || actors.hasRunningWork(session),
+    onEvict: (session) => actors.detach(session),
+  });
+  const sessions = createSessionAccess({
+    access,
+    registry,
+    catalogue,
+    migrations: options.migrations ?? {},
+    policy,
+    now,
+    onWorkflowChanged: (session) => actors.detach(session),
+  });
+  actors = createWorkflowActors({
+    sessions,
+    lines,
+    events,
+    catalogue,
+    logger,
+    now,
+    inspect: options.inspect,
+  });
+
+  return {
+    config,
+    policy,
+    now,
+    logger,
+    access,
+    catalogue,
+    lines,
+    events,
+    registry,
+    sessions,
+    actors,
+    inGrace: new Map(),
+    eventBase: (session) => ({
+      key: { ...session.key },
+      sessionId: session.record.sessionId,
+      at: now(),
+    }),
+    touched: (record) => ({ ...record, lastActivity: now() }),
+    activeWorkflow(session) {
+      const workflow = session.record.workflow;
+      return workflow !== null && workflow.snapshot.status === 'active' ? workflow : null;
+    },
+    async dropBlob(record) {
+      if (record.dataset === null) return false;
+      const key = dataStorageKey(record.userId, record.sessionId, record.dataset.id);
+      try {
+        return await access.call((store) => store.deleteBytes(key));
+      } catch {
+        return false;
+      }
+    },
+    warn(message, key, fields = {}) {
+      logger.warn(
+        { user: truncateId(key.userId), conversation: truncateId(key.conversationId), ...fields },
+        message,
+      );
+    },
+  };
+}

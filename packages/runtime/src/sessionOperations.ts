@@ -1,0 +1,209 @@
+import {
+  dataStorageKey,
+  type NormalizedSessionKey,
+  normalizeSessionKey,
+  quarantineStorageKey,
+  sessionStorageKey,
+  userIndexKey,
+} from './keys.ts';
+import type { RuntimeCore } from './runtimeCore.ts';
+import { type LoadedSession, retry } from './sessionAccess.ts';
+import { createSessionRecord, type SessionRecord } from './sessionRecord.ts';
+import type { LiveSession } from './sessionRegistry.ts';
+import { sessionView } from './sessionView.ts';
+import type { SessionKey, SessionView } from './types.ts';
+
+/** How long a quarantined record is kept for inspection. */
+const quarantineTtlMs = 7 * 24 * 60 * 60_000;
+
+/**
+ * The session operations of a runtime: `getOrCreateSession` (create, recover from
+ * grace, replace an expired or unreadable session, report a workflow reset),
+ * `getSession` (read only) and `deleteSession`.
+ *
+ * @example
+ * ```ts
+ * const { getOrCreateSession } = createSessionOperations(core);
+ * const view = await getOrCreateSession({ userId: 42, conversationId: 'chat-7' });
+ * ```
+ */
+export function createSessionOperations(core: RuntimeCore) {
+  const {
+    access,
+    actors,
+    catalogue,
+    events,
+    inGrace,
+    lines,
+    now,
+    policy,
+    registry,
+    sessions,
+    eventBase,
+    touched,
+    activeWorkflow,
+    dropBlob,
+    warn,
+  } = core;
+
+  /** Keeps the data blob alive as long as its session: rewrites it once half its TTL ran. */
+  async function refreshedData(record: SessionRecord): Promise<SessionRecord> {
+    if (record.dataset === null || record.dataStoredAt === null) return record;
+    if (now() - record.dataStoredAt < policy.recordTtlMs / 2) return record;
+    const key = dataStorageKey(record.userId, record.sessionId, record.dataset.id);
+    const bytes = await access.call((store) => store.getBytes(key));
+    if (bytes === undefined) return record;
+    await access.call((store) => store.setBytes(key, bytes, { ttlMs: policy.recordTtlMs }));
+    return { ...record, dataStoredAt: now() };
+  }
+
+  async function quarantine(
+    key: NormalizedSessionKey,
+    loaded: Extract<LoadedSession, { kind: 'unreadable' }>,
+  ): Promise<void> {
+    const target = quarantineStorageKey(key, `${now()}-${loaded.revision}`);
+    await access.call((store) =>
+      store.compareAndSet(
+        target,
+        0,
+        { value: loaded.value, revision: 1 },
+        { ttlMs: quarantineTtlMs, index: { key: userIndexKey(key.userId), member: target } },
+      ),
+    );
+    warn('chatflow quarantined an unreadable session record', key, {
+      revision: loaded.revision,
+      bytes: loaded.value.length,
+    });
+  }
+
+  /** Writes a fresh session at a key (replacing what was there) and registers it. */
+  async function createFresh(
+    storageKey: string,
+    key: NormalizedSessionKey,
+    expected: number,
+  ): Promise<LiveSession | typeof retry> {
+    const record = createSessionRecord(key, now());
+    if (!(await sessions.writeAt(storageKey, expected, record))) return retry;
+    const session: LiveSession = {
+      storageKey,
+      key,
+      record,
+      revision: expected + 1,
+      applying: false,
+      syncQueued: false,
+      evicted: false,
+    };
+    registry.set(session);
+    events.emit({ type: 'session.created', ...eventBase(session) });
+    return session;
+  }
+
+  /** Resumes invoked work that a recovered or reloaded session was running. */
+  function resumeWork(session: LiveSession): void {
+    const workflow = activeWorkflow(session);
+    if (workflow === null || session.actor !== undefined) return;
+    const children = (workflow.snapshot as { children?: Record<string, unknown> }).children;
+    if (children === undefined || Object.keys(children).length === 0) return;
+    const prepared = catalogue.get(workflow.type);
+    if (prepared !== undefined) actors.ensure(session, prepared);
+  }
+
+  async function getOrCreateSession(input: SessionKey): Promise<SessionView> {
+    const key = normalizeSessionKey(input);
+    const storageKey = sessionStorageKey(key);
+    return lines.run(storageKey, () =>
+      sessions.retrying(async () => {
+        const loaded = await sessions.load(storageKey, key);
+        if (loaded.kind === 'missing') {
+          const session = await createFresh(storageKey, key, 0);
+          if (session === retry) return retry;
+          return sessionView(catalogue, session.record, session.revision, 'active');
+        }
+        if (loaded.kind === 'unreadable') {
+          await quarantine(key, loaded);
+          const session = await createFresh(storageKey, key, loaded.revision);
+          if (session === retry) return retry;
+          return sessionView(catalogue, session.record, session.revision, 'active', {
+            reset: 'unreadable',
+          });
+        }
+        const session = loaded.session;
+        const { record } = session;
+        const phase = sessions.phaseOf(record);
+        if (phase !== 'active' && record.status === 'active') {
+          events.emit({ type: 'session.expired', ...eventBase(session) });
+        }
+        if (phase === 'gone') {
+          const old = { ...session };
+          actors.detach(session);
+          registry.delete(storageKey);
+          inGrace.delete(storageKey);
+          const fresh = await createFresh(storageKey, key, old.revision);
+          if (fresh === retry) return retry;
+          await dropBlob(old.record);
+          events.emit({ type: 'session.deleted', ...eventBase(old), reason: 'expired' });
+          return sessionView(catalogue, fresh.record, fresh.revision, 'active', {
+            reset: 'expired',
+          });
+        }
+        await actors.flush(session);
+        const next = await refreshedData({ ...touched(session.record), status: 'active' });
+        if (!(await sessions.write(session, next))) return retry;
+        inGrace.delete(storageKey);
+        resumeWork(session);
+        const reset = session.pendingReset;
+        delete session.pendingReset;
+        if (phase === 'grace') {
+          events.emit({ type: 'session.recovered', ...eventBase(session) });
+          return sessionView(catalogue, session.record, session.revision, 'active', {
+            recovered: true,
+          });
+        }
+        return sessionView(
+          catalogue,
+          session.record,
+          session.revision,
+          'active',
+          reset === undefined ? {} : { reset },
+        );
+      }),
+    );
+  }
+
+  async function getSession(input: SessionKey): Promise<SessionView | undefined> {
+    const key = normalizeSessionKey(input);
+    const storageKey = sessionStorageKey(key);
+    return lines.run(storageKey, async () => {
+      const loaded = await sessions.load(storageKey, key);
+      if (loaded.kind !== 'found') return undefined;
+      const { record, revision } = loaded.session;
+      const phase = sessions.phaseOf(record);
+      if (phase === 'gone') return undefined;
+      return sessionView(catalogue, record, revision, phase === 'active' ? 'active' : 'expired');
+    });
+  }
+
+  async function deleteSession(input: SessionKey): Promise<void> {
+    const key = normalizeSessionKey(input);
+    const storageKey = sessionStorageKey(key);
+    lines.interrupt(storageKey);
+    await lines.run(storageKey, async () => {
+      const loaded = await sessions.load(storageKey, key);
+      if (loaded.kind === 'missing') {
+        await sessions.requireActive(storageKey, key);
+        return;
+      }
+      const index = { key: userIndexKey(key.userId), member: storageKey };
+      await access.call((store) => store.delete(storageKey, { index }));
+      inGrace.delete(storageKey);
+      if (loaded.kind === 'found') {
+        const { session } = loaded;
+        registry.delete(storageKey);
+        await dropBlob(session.record);
+        events.emit({ type: 'session.deleted', ...eventBase(session), reason: 'deleted' });
+      }
+    });
+  }
+
+  return { getOrCreateSession, getSession, deleteSession };
+}

@@ -1,0 +1,204 @@
+import type { WorkflowInput } from '@chatflow/machines';
+import { initialTransition, transition } from 'xstate';
+import { acceptedEvents, candidateTransitions, matchesDescriptor } from './acceptedEvents.ts';
+import { announceStep } from './announceStep.ts';
+import { UnknownWorkflowError } from './errors.ts';
+import { explainRefusal } from './explainRefusal.ts';
+import { normalizeSessionKey, sessionStorageKey } from './keys.ts';
+import { parseUserEvent } from './parseUserEvent.ts';
+import type { RuntimeCore } from './runtimeCore.ts';
+import { retry } from './sessionAccess.ts';
+import { type SessionRecord, withWorkflowSnapshot } from './sessionRecord.ts';
+import type { LiveSession } from './sessionRegistry.ts';
+import type {
+  CancelResult,
+  PersistedWorkflowSnapshot,
+  SessionKey,
+  StepFailure,
+  StepResult,
+} from './types.ts';
+import { promptOf, stateName } from './workflowCatalogue.ts';
+
+/**
+ * The workflow operations of a runtime: `startWorkflow`, `send` and `cancelWorkflow`.
+ * A step is computed with XState's pure `transition`, written by compare-and-set, and
+ * only then delivered to the live actor, so a failed write changes nothing.
+ *
+ * @example
+ * ```ts
+ * const { send } = createWorkflowOperations(core);
+ * const step = await send(key, { type: 'target.selected', column: 'price' });
+ * ```
+ */
+export function createWorkflowOperations(core: RuntimeCore) {
+  const { actors, catalogue, events, lines, now, sessions, eventBase, touched, activeWorkflow } =
+    core;
+
+  function success(session: LiveSession, replaced?: string): StepResult {
+    const workflow = session.record.workflow!;
+    const machine = catalogue.get(workflow.type)!.machine;
+    const result: StepResult = {
+      ok: true,
+      workflow: workflow.type,
+      state: stateName(workflow.snapshot.value),
+      prompt: promptOf(machine, workflow.snapshot.value),
+      done: workflow.snapshot.status !== 'active',
+      context: structuredClone(workflow.snapshot.context),
+    };
+    if (replaced !== undefined) result.replaced = replaced;
+    return result;
+  }
+
+  function failure(code: StepFailure['code'], message: string, state: string | null): StepFailure {
+    return { ok: false, code, message, state };
+  }
+
+  async function startWorkflow(input: SessionKey, workflowType: string): Promise<StepResult> {
+    const key = normalizeSessionKey(input);
+    const prepared = catalogue.get(String(workflowType));
+    if (prepared === undefined)
+      throw new UnknownWorkflowError(String(workflowType), catalogue.types);
+    const storageKey = sessionStorageKey(key);
+    lines.interrupt(storageKey);
+    return lines.run(storageKey, () =>
+      sessions.retrying(async () => {
+        const session = await sessions.requireActive(storageKey, key);
+        await actors.flush(session);
+        const running = activeWorkflow(session);
+        const workflowInput: WorkflowInput = { models: structuredClone(session.record.models) };
+        const [initial] = initialTransition(prepared.machine, workflowInput);
+        const snapshot = prepared.machine.getPersistedSnapshot(
+          initial,
+        ) as unknown as PersistedWorkflowSnapshot;
+        const started: SessionRecord = {
+          ...touched(session.record),
+          workflow: {
+            type: prepared.type,
+            version: prepared.definition.version,
+            instanceId: crypto.randomUUID(),
+            startedAt: now(),
+            snapshot,
+          },
+        };
+        const next = withWorkflowSnapshot(started, snapshot);
+        if (!(await sessions.write(session, next))) return retry;
+        if (running !== null) {
+          events.emit({
+            type: 'workflow.cancelled',
+            ...eventBase(session),
+            workflow: running.type,
+            state: stateName(running.snapshot.value),
+            reason: 'replaced',
+          });
+        }
+        if (snapshot.status === 'active') actors.startFresh(session, prepared, workflowInput);
+        else actors.detach(session);
+        const result = success(session, running?.type);
+        events.emit({
+          type: 'workflow.started',
+          ...eventBase(session),
+          workflow: prepared.type,
+          state: result.ok ? result.state : '',
+          prompt: result.ok ? result.prompt : '',
+          done: result.ok ? result.done : false,
+          context: result.ok ? result.context : undefined,
+          ...(running === null ? {} : { replaced: running.type }),
+        });
+        return result;
+      }),
+    );
+  }
+
+  async function send(input: SessionKey, event: unknown): Promise<StepResult> {
+    const key = normalizeSessionKey(input);
+    const storageKey = sessionStorageKey(key);
+    return lines.runForWorkflow(storageKey, () =>
+      sessions.retrying(async () => {
+        const session = await sessions.requireActive(storageKey, key);
+        await actors.flush(session);
+        const workflow = activeWorkflow(session);
+        if (workflow === null) {
+          return failure(
+            'NO_ACTIVE_WORKFLOW',
+            `There is no workflow running. Start one of: ${catalogue.types.join(', ')}.`,
+            null,
+          );
+        }
+        const prepared = catalogue.get(workflow.type)!;
+        const value = workflow.snapshot.value;
+        const state = stateName(value);
+        const prompt = promptOf(prepared.machine, value);
+        const accepted = acceptedEvents(prepared.machine, value);
+        const invalid = (problem: string) =>
+          failure(
+            'INVALID_EVENT',
+            `${problem} ${prompt}${prompt === '' ? '' : ' '}This step accepts: ${
+              accepted.length === 0 ? 'no events' : accepted.join(', ')
+            }.`.trim(),
+            state,
+          );
+        if (
+          typeof event !== 'object' ||
+          event === null ||
+          typeof (event as { type?: unknown }).type !== 'string'
+        ) {
+          return invalid('That is not an event (an object with a string type).');
+        }
+        const raw = event as { type: string; [field: string]: unknown };
+        const type = raw.type;
+        if (type.startsWith('xstate.') || !accepted.some((d) => matchesDescriptor(d, type))) {
+          return invalid(`"${type.slice(0, 60)}" does nothing in this step.`);
+        }
+        const parsed = parseUserEvent(prepared.definition.events[type], raw);
+        if (!parsed.ok) return invalid(`"${type.slice(0, 60)}" is malformed: ${parsed.problem}.`);
+        const actor = actors.ensure(session, prepared);
+        const current = actor.getSnapshot();
+        if (!current.can(parsed.event)) {
+          const candidates = candidateTransitions(prepared.machine, value, type);
+          const message = explainRefusal(prepared.definition, prepared.machine, candidates, {
+            context: current.context,
+            event: parsed.event,
+          });
+          return failure('PREREQUISITE_NOT_MET', message, state);
+        }
+        const [nextSnapshot] = transition(prepared.machine, current, parsed.event);
+        const snapshot = prepared.machine.getPersistedSnapshot(
+          nextSnapshot,
+        ) as unknown as PersistedWorkflowSnapshot;
+        const next = withWorkflowSnapshot(touched(session.record), snapshot);
+        if (!(await sessions.write(session, next))) return retry;
+        actors.deliver(session, parsed.event);
+        announceStep(events, catalogue, session, state, snapshot, 'user', now());
+        return success(session);
+      }),
+    );
+  }
+
+  async function cancelWorkflow(input: SessionKey): Promise<CancelResult> {
+    const key = normalizeSessionKey(input);
+    const storageKey = sessionStorageKey(key);
+    lines.interrupt(storageKey);
+    return lines.run(storageKey, () =>
+      sessions.retrying(async () => {
+        const session = await sessions.requireActive(storageKey, key);
+        await actors.flush(session);
+        const running = activeWorkflow(session);
+        if (running === null) return { cancelled: false, workflow: null };
+        if (!(await sessions.write(session, { ...touched(session.record), workflow: null }))) {
+          return retry;
+        }
+        actors.detach(session);
+        events.emit({
+          type: 'workflow.cancelled',
+          ...eventBase(session),
+          workflow: running.type,
+          state: stateName(running.snapshot.value),
+          reason: 'cancelled',
+        });
+        return { cancelled: true, workflow: running.type };
+      }),
+    );
+  }
+
+  return { startWorkflow, send, cancelWorkflow };
+}
