@@ -102,6 +102,8 @@ export interface RepeatOptions {
   warmup: number;
   /** Measured runs of each variant. */
   repetitions: number;
+  /** Names of the only variants to run (all when absent), e.g. to profile one of them. */
+  only?: readonly string[] | undefined;
   /** Called before each measured run, e.g. to log progress. */
   onRun?: (variant: string, repetition: number) => void;
 }
@@ -133,7 +135,9 @@ export async function repeatRoundRobin<K extends string, T>(
   variants: Record<K, () => Promise<T>>,
   options: RepeatOptions,
 ): Promise<RepeatResult<K, T>> {
-  const names = Object.keys(variants) as K[];
+  const names = (Object.keys(variants) as K[]).filter(
+    (name) => !options.only || options.only.includes(name),
+  );
   const results: Partial<Record<K, T[]>> = {};
   const errors: Partial<Record<K, string>> = {};
   const total = options.warmup + options.repetitions;

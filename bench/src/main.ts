@@ -2,7 +2,8 @@
  * `pnpm bench`: runs every scenario, prints the tables and writes
  * `results/latest.json` (`results/quick.json` with `--quick`).
  *
- * Flags: `--quick`, `--only=<id>,<id>`, `--out=<file>`.
+ * Flags: `--quick`, `--only=<scenario>,<scenario>`, `--variants=<name>,<name>` (e.g.
+ * `chatflow`, to profile one side), `--out=<file>`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,9 +24,15 @@ const only = flag('only')
   .map((id) => id.trim())
   .filter(Boolean);
 
+const variants = flag('variants')
+  ?.split(',')
+  .map((id) => id.trim())
+  .filter(Boolean);
+
 const report = await runBench({
   quick,
   ...(only ? { only } : {}),
+  ...(variants ? { variants } : {}),
   log: (message) => process.stderr.write(`${message}\n`),
 });
 

@@ -20,12 +20,12 @@ export interface RunBenchOptions {
   only?: readonly string[];
   /**
    * Measured repetitions of each figure.
-   * @default 5 (3 in quick mode)
+   * @default 5 (1 in quick mode)
    */
   repetitions?: number;
   /**
    * Unmeasured warm-up runs of each figure.
-   * @default 1
+   * @default 1 (0 in quick mode)
    */
   warmup?: number;
   /**
@@ -38,6 +38,8 @@ export interface RunBenchOptions {
    * @default none
    */
   log?: (message: string) => void;
+  /** Only these variants of each comparison (e.g. `chatflow`), for profiling one side. */
+  variants?: readonly string[];
   /** The scenarios to choose from (the benchmark's own list when absent). */
   scenarios?: readonly Scenario[];
 }
@@ -66,10 +68,11 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchRepo
   const redis = await probeRedis(redisUrl);
   const context: ScenarioContext = {
     quick,
-    repetitions: options.repetitions ?? (quick ? 3 : 5),
-    warmup: options.warmup ?? 1,
+    repetitions: options.repetitions ?? (quick ? 1 : 5),
+    warmup: options.warmup ?? (quick ? 0 : 1),
     redisUrl,
     ...(redis.ok ? {} : { redisUnavailable: redis.reason }),
+    ...(options.variants ? { variants: options.variants } : {}),
     log,
   };
   if (!canCollectGarbage())

@@ -92,6 +92,8 @@ export interface ScenarioContext {
   redisUrl: string;
   /** Why Redis cannot be used in this run; absent when it answered. */
   redisUnavailable?: string;
+  /** Only these variants of each comparison run (all when absent): for profiling one side. */
+  variants?: readonly string[];
   /** Progress messages (to stderr in the CLI). */
   log: (message: string) => void;
 }

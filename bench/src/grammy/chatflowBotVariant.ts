@@ -1,9 +1,18 @@
 /**
  * The chatflow side of the grammY scenario: a bot using `@chatflow/adapters/grammy`'s
- * middleware on a runtime whose store is `createStore('redis://...')`.
+ * middleware on a runtime whose store is `createStore('redis://...')`. The document
+ * handler returns the data set's description at once (no download, no parse), as the
+ * baselines do; the session is over when the middleware announces the trained model.
  */
+import type { ChatflowMiddlewareOptions } from '@chatflow/adapters/grammy';
+import type { DatasetInfo } from '@chatflow/machines';
+import { Bot } from 'grammy';
+import { loadChatflow } from '../chatflow.ts';
+import { BENCH_KEY_PREFIX } from '../redis.ts';
 import type { StepVariant } from '../steps/measureStepVariants.ts';
-import type { LoadedMachine } from '../workload.ts';
+import { benchDataset, type LoadedMachine } from '../workload.ts';
+import { botSession } from './botSession.ts';
+import { botInfo, fakeTelegram } from './fakeTelegram.ts';
 
 /** Options of {@link chatflowBotVariant}. */
 export interface ChatflowBotVariantOptions {
@@ -13,6 +22,8 @@ export interface ChatflowBotVariantOptions {
   loaded: LoadedMachine;
   redisUrl: string;
 }
+
+const completionTimeoutMs = 30_000;
 
 /**
  * A {@link StepVariant} running chatflow's grammY middleware.
@@ -30,10 +41,63 @@ export function chatflowBotVariant(options: ChatflowBotVariantOptions): StepVari
     sessions: options.sessions,
     prepare: async () => {
       if (!options.loaded.ok) throw new Error(options.loaded.reason);
-      const grammy = (await import('@chatflow/adapters/grammy')) as Record<string, unknown>;
-      throw new Error(
-        `@chatflow/adapters/grammy exports no middleware factory yet (exports: ${Object.keys(grammy).join(', ') || 'none'})`,
-      );
+      const { runtime: runtimePackage, machines, adapters } = await loadChatflow();
+      const grammy = await import('@chatflow/adapters/grammy');
+      const completePrompt = machines.mlTrainingMachine.root.states.complete?.meta?.prompt;
+      if (typeof completePrompt !== 'string') throw new Error('ML training has no complete prompt');
+
+      const telegram = fakeTelegram();
+      const store = adapters.createStore(options.redisUrl, { namespace: BENCH_KEY_PREFIX });
+      const runtime = runtimePackage.createRuntime({
+        workflows: machines.workflows,
+        store,
+        actors: options.loaded.actors,
+      });
+      const bot = new Bot('1000001:bench', { botInfo, client: { fetch: telegram.fetch } });
+      const onDocument: ChatflowMiddlewareOptions['onDocument'] = async () =>
+        structuredClone(benchDataset) as unknown as DatasetInfo;
+      const chatflow = grammy.createChatflowMiddleware({
+        runtime,
+        workflows: machines.workflows,
+        api: bot.api,
+        onDocument,
+        downloadFile: async () => new TextEncoder().encode('price,area\n1,2\n'),
+      });
+      bot.use(chatflow);
+
+      const waiters = new Map<number, () => void>();
+      const stopListening = telegram.onMessage((chatId, text) => {
+        if (!text.includes(completePrompt)) return;
+        waiters.get(chatId)?.();
+        waiters.delete(chatId);
+      });
+      const waitForCompletion = (chatId: number) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            waiters.delete(chatId);
+            reject(
+              new Error(
+                `chat ${chatId} was not told the model is trained within ${completionTimeoutMs} ms`,
+              ),
+            );
+          }, completionTimeoutMs);
+          timer.unref();
+          waiters.set(chatId, () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+
+      return {
+        runSession: botSession({ bot, firstChatId: 1_000_000, waitForCompletion }),
+        close: async () => {
+          await chatflow.idle();
+          chatflow.dispose();
+          stopListening();
+          await runtime.shutdown();
+          await store[runtimePackage.sessionStoreSymbol].close();
+        },
+      };
     },
   };
 }

@@ -27,6 +27,8 @@ export const botInfo: UserFromGetMe = {
 export interface FakeTelegram {
   fetch: typeof fetch;
   calls: Map<string, number>;
+  /** Calls `listener` with the chat and text of every `sendMessage`; returns the unsubscribe. */
+  onMessage(listener: (chatId: number, text: string) => void): () => void;
   /** Total API calls answered. */
   total(): number;
 }
@@ -43,6 +45,7 @@ export interface FakeTelegram {
  */
 export function fakeTelegram(): FakeTelegram {
   const calls = new Map<string, number>();
+  const listeners = new Set<(chatId: number, text: string) => void>();
   let messageId = 1;
   const fakeFetch = async (input: unknown, init?: { body?: unknown }): Promise<Response> => {
     const url = String(input);
@@ -52,6 +55,7 @@ export function fakeTelegram(): FakeTelegram {
       typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
     let result: unknown = true;
     if (method === 'sendMessage') {
+      for (const listener of listeners) listener(Number(payload.chat_id), String(payload.text));
       result = {
         message_id: messageId++,
         date: 1_700_000_000,
@@ -68,6 +72,10 @@ export function fakeTelegram(): FakeTelegram {
   return {
     fetch: fakeFetch as unknown as typeof fetch,
     calls,
+    onMessage: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     total: () => {
       let sum = 0;
       for (const count of calls.values()) sum += count;

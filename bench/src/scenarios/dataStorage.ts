@@ -85,6 +85,7 @@ export const dataStorageScenario: Scenario = {
       const { results, errors } = await repeatRoundRobin(variants, {
         warmup: context.warmup,
         repetitions: context.repetitions,
+        only: context.variants,
       });
       const labels: Record<string, [string, 'chatflow' | 'baseline']> = {
         copy: ['Buffer.from(ipc bytes), fresh copy', 'baseline'],

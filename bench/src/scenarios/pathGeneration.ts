@@ -62,6 +62,7 @@ export const pathGenerationScenario: Scenario = {
     const { results, errors } = await repeatRoundRobin(variants, {
       warmup: context.warmup,
       repetitions: context.repetitions,
+      only: context.variants,
     });
     for (const setup of setups) {
       const runs = results[setup.name];

@@ -30,7 +30,7 @@ export const sessionRetrievalScenario: Scenario = {
   title: 'Session retrieval',
   async run(context) {
     const recorder = new ScenarioRecorder(this.id, this.title);
-    const sessions = context.quick ? 200 : 2000;
+    const sessions = context.quick ? 50 : 2000;
     const coldRegistry = 10;
     recorder.parameters.sessions = sessions;
     recorder.parameters.coldMaxConcurrentSessions = coldRegistry;
@@ -107,6 +107,7 @@ export const sessionRetrievalScenario: Scenario = {
       const { results, errors } = await repeatRoundRobin(variants, {
         warmup: context.warmup,
         repetitions: context.repetitions,
+        only: context.variants,
         onRun: (name, repetition) =>
           context.log(`   ${name}, run ${repetition + 1}/${context.repetitions}`),
       });

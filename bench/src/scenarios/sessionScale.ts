@@ -137,6 +137,7 @@ export const sessionScaleScenario: Scenario = {
       const { results, errors } = await repeatRoundRobin(variants, {
         warmup: size >= 100_000 ? 0 : context.warmup,
         repetitions: context.repetitions,
+        only: context.variants,
         onRun: (name, repetition) =>
           context.log(`   ${name}, ${size} sessions, run ${repetition + 1}/${context.repetitions}`),
       });

@@ -58,12 +58,14 @@ export async function measureStepVariants(
   const { results, errors } = await repeatRoundRobin(tasks, {
     warmup: context.warmup,
     repetitions: context.repetitions,
+    only: context.variants,
     onRun: (name, repetition) =>
       context.log(
         `   ${name}, ${concurrency} in flight, run ${repetition + 1}/${context.repetitions}`,
       ),
   });
   for (const variant of variants) {
+    if (context.variants && !context.variants.includes(variant.name)) continue;
     const runs = results[variant.name];
     const error = errors[variant.name];
     if (error !== undefined || !runs) {
