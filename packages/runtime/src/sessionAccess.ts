@@ -40,8 +40,11 @@ export interface SessionAccess {
    * session is marked stale, so the next load re-reads it).
    */
   write(session: LiveSession, next: SessionRecord): Promise<boolean>;
-  /** Writes a record at a key whose stored revision is `expected` (0: none). */
-  writeAt(storageKey: string, expected: number, record: SessionRecord): Promise<boolean>;
+  /**
+   * Writes a record at a key whose stored revision is `expected` (0: none); resolves to
+   * the fingerprint of what was written, or `undefined` on a conflict.
+   */
+  writeAt(storageKey: string, expected: number, record: SessionRecord): Promise<string | undefined>;
   /** The TTL and index of a session record's writes. */
   writeOptions(key: NormalizedSessionKey, storageKey: string): WriteOptions;
   /**
@@ -49,6 +52,20 @@ export interface SessionAccess {
    * `maxAttempts` times; then throws a `ChatflowError` with code `CONFLICT`.
    */
   retrying<T>(attempt: () => Promise<T | typeof retry>): Promise<T>;
+}
+
+/**
+ * A cheap fingerprint of a stored value (its length and FNV-1a hash): with the
+ * revision, it tells a cached record from one that was deleted and written again up to
+ * the same revision.
+ */
+export function fingerprint(value: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i += 1) {
+    hash ^= value.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${value.length}:${(hash >>> 0).toString(36)}`;
 }
 
 /** What an attempt returns to be run again (after a write conflict). */
@@ -111,7 +128,8 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       if (live !== undefined) registry.delete(storageKey);
       return { kind: 'missing' };
     }
-    if (live !== undefined && live.revision === stored.revision) {
+    const print = fingerprint(stored.value);
+    if (live !== undefined && live.revision === stored.revision && live.fingerprint === print) {
       return { kind: 'found', session: live };
     }
     const parsed = parseSessionRecord(stored.value);
@@ -133,6 +151,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
           JSON.stringify(workflow.snapshot) !== live.committedJson);
       live.record = record;
       live.revision = stored.revision;
+      live.fingerprint = print;
       if (reset) live.pendingReset = 'workflow_changed';
       if (changed) options.onWorkflowChanged(live);
       return { kind: 'found', session: live };
@@ -142,6 +161,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       key,
       record,
       revision: stored.revision,
+      fingerprint: print,
       applying: false,
       syncQueued: false,
       evicted: false,
@@ -176,26 +196,29 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
 
   async function writeAt(storageKey: string, expected: number, record: SessionRecord) {
     const key = { userId: record.userId, conversationId: record.conversationId };
-    return access.call((store) =>
+    const value = serializeSessionRecord(record);
+    const written = await access.call((store) =>
       store.compareAndSet(
         storageKey,
         expected,
-        { value: serializeSessionRecord(record), revision: expected + 1 },
+        { value, revision: expected + 1 },
         writeOptions(key, storageKey),
       ),
     );
+    return written ? fingerprint(value) : undefined;
   }
 
   async function write(session: LiveSession, next: SessionRecord): Promise<boolean> {
     const expected = session.revision;
     const written = await writeAt(session.storageKey, expected, next);
-    if (written) {
+    if (written !== undefined) {
       session.record = next;
       session.revision = expected + 1;
-    } else {
-      session.revision = -1;
+      session.fingerprint = written;
+      return true;
     }
-    return written;
+    session.revision = -1;
+    return false;
   }
 
   async function retrying<T>(attempt: () => Promise<T | typeof retry>): Promise<T> {

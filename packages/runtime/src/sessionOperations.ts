@@ -83,12 +83,14 @@ export function createSessionOperations(core: RuntimeCore) {
     expected: number,
   ): Promise<LiveSession | typeof retry> {
     const record = createSessionRecord(key, now());
-    if (!(await sessions.writeAt(storageKey, expected, record))) return retry;
+    const written = await sessions.writeAt(storageKey, expected, record);
+    if (written === undefined) return retry;
     const session: LiveSession = {
       storageKey,
       key,
       record,
       revision: expected + 1,
+      fingerprint: written,
       applying: false,
       syncQueued: false,
       evicted: false,

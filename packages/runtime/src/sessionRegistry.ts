@@ -11,6 +11,8 @@ export interface LiveSession {
   record: SessionRecord;
   /** The stored revision `record` was read or written as; -1 forces a re-read. */
   revision: number;
+  /** The fingerprint of the stored value, telling it from a rewrite at the same revision. */
+  fingerprint: string;
   /** The workflow actor, while the workflow is active. */
   actor?: AnyActorRef;
   /** The workflow run the actor belongs to. */

@@ -1,13 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { UnknownWorkflowError } from '../src/errors.ts';
-import { createTestRuntime, nextEvent, sampleTable } from './support/testRuntime.ts';
+import {
+  SessionNotFoundError,
+  UnknownWorkflowError,
+  WorkflowInterruptedError,
+} from '../src/errors.ts';
+import type { RuntimeEvent } from '../src/types.ts';
+import { createGate, createTestRuntime, nextEvent, sampleTable } from './support/testRuntime.ts';
 
 const key = { userId: 42, conversationId: 'chat-7' };
 
-describe('startWorkflow and send', () => {
-  it('should walk a workflow step by step and report each step', async () => {
-    const { runtime } = createTestRuntime();
-    await runtime.getOrCreateSession(key);
+async function ready(options: Parameters<typeof createTestRuntime>[0] = {}) {
+  const test = createTestRuntime(options);
+  await test.runtime.getOrCreateSession(key);
+  return test;
+}
+
+async function atFeatures(options: Parameters<typeof createTestRuntime>[0] = {}) {
+  const test = await ready(options);
+  await test.runtime.startWorkflow(key, 'fit');
+  const dataset = await test.runtime.storeData(key, sampleTable(), { name: 'sample.arrow' });
+  await test.runtime.send(key, { type: 'data.uploaded', dataset });
+  await test.runtime.send(key, { type: 'target.selected', column: 'y' });
+  return { ...test, dataset };
+}
+
+describe('startWorkflow', () => {
+  it('should start at the initial step with the session models as input', async () => {
+    const { runtime } = await ready();
     const started = await runtime.startWorkflow(key, 'fit');
     expect(started).toEqual({
       ok: true,
@@ -17,27 +36,329 @@ describe('startWorkflow and send', () => {
       done: false,
       context: expect.objectContaining({ dataset: null, models: 0 }),
     });
-    const dataset = await runtime.storeData(key, sampleTable(), { name: 'sample.arrow' });
-    const uploaded = await runtime.send(key, { type: 'data.uploaded', dataset });
-    expect(uploaded).toMatchObject({ ok: true, state: 'selecting_target' });
-    const target = await runtime.send(key, { type: 'target.selected', column: 'y' });
-    expect(target).toMatchObject({ ok: true, state: 'selecting_features' });
-    const completed = nextEvent(runtime, 'workflow.completed');
-    const training = await runtime.send(key, { type: 'features.selected', columns: ['x', 'z'] });
-    expect(training).toMatchObject({ ok: true, state: 'training', prompt: 'Training the model.' });
-    const event = await completed;
-    expect(event.source).toBe('internal');
-    expect(event.state).toBe('complete');
-    const view = await runtime.getSession(key);
-    expect(view?.workflow).toMatchObject({ type: 'fit', state: 'complete', done: true });
-    expect(view?.models).toHaveLength(1);
-    expect(view?.models[0]?.metrics.r2).toBeCloseTo(1, 9);
+    expect((await runtime.getSession(key))?.workflow?.state).toBe('awaiting_data');
+  });
+
+  it('should refuse an unknown workflow type without touching the session', async () => {
+    const { runtime } = await ready();
+    const error = await runtime.startWorkflow(key, 'nope').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownWorkflowError);
+    expect((error as UnknownWorkflowError).code).toBe('UNKNOWN_WORKFLOW');
+    expect((error as Error).message).toContain('fit, counter');
+    expect((await runtime.getSession(key))?.revision).toBe(1);
+  });
+
+  it('should throw SessionNotFoundError without a session', async () => {
+    const { runtime } = createTestRuntime();
+    await expect(runtime.startWorkflow(key, 'fit')).rejects.toBeInstanceOf(SessionNotFoundError);
+  });
+
+  it('should replace a running workflow and say so', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    await runtime.send(key, { type: 'add', amount: 3 });
+    const cancelled = nextEvent(runtime, 'workflow.cancelled');
+    const started = await runtime.startWorkflow(key, 'fit');
+    expect(started).toMatchObject({ ok: true, workflow: 'fit', replaced: 'counter' });
+    expect(await cancelled).toMatchObject({
+      workflow: 'counter',
+      state: 'counting',
+      reason: 'replaced',
+    });
+    expect(await runtime.send(key, { type: 'add', amount: 1 })).toMatchObject({
+      ok: false,
+      code: 'INVALID_EVENT',
+    });
+  });
+
+  it('should not report a finished workflow as replaced', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    await runtime.send(key, { type: 'add', amount: 3 });
+    await runtime.send(key, { type: 'finish' });
+    const started = await runtime.startWorkflow(key, 'counter');
+    expect(started.ok && started.replaced).toBeUndefined();
+    expect(started).toMatchObject({ ok: true, state: 'counting', context: { total: 0 } });
+  });
+});
+
+describe('send', () => {
+  it('should apply a step and return the new state, prompt and context', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    const step = await runtime.send(key, { type: 'add', amount: 5 });
+    expect(step).toEqual({
+      ok: true,
+      workflow: 'counter',
+      state: 'counting',
+      prompt: 'Send numbers to add.',
+      done: false,
+      context: { total: 5, steps: [5] },
+    });
+    expect((await runtime.getSession(key))?.revision).toBe(3);
+  });
+
+  it('should answer NO_ACTIVE_WORKFLOW without a workflow', async () => {
+    const { runtime } = await ready();
+    expect(await runtime.send(key, { type: 'add', amount: 1 })).toEqual({
+      ok: false,
+      code: 'NO_ACTIVE_WORKFLOW',
+      message: expect.stringContaining('fit, counter'),
+      state: null,
+    });
+  });
+
+  it('should answer INVALID_EVENT with the prompt and the accepted events for an unknown type', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'fit');
+    const step = await runtime.send(key, { type: 'target.selected', column: 'y' });
+    expect(step).toMatchObject({ ok: false, code: 'INVALID_EVENT', state: 'awaiting_data' });
+    const message = step.ok ? '' : step.message;
+    expect(message).toContain('Please upload your data.');
+    expect(message).toContain('data.uploaded, cancel');
+    expect(message).not.toContain('xstate');
+  });
+
+  it('should never list XState internal events, even in a state that invokes work', async () => {
+    const gate = createGate();
+    const { runtime } = await ready({ trainerGate: gate.wait });
+    await runtime.startWorkflow(key, 'fit');
+    const dataset = await runtime.storeData(key, sampleTable());
+    await runtime.send(key, { type: 'data.uploaded', dataset });
+    await runtime.send(key, { type: 'target.selected', column: 'y' });
+    await runtime.send(key, { type: 'features.selected', columns: ['x'] });
+    const step = await runtime.send(key, { type: 'xstate.done.actor.training', output: {} });
+    expect(step).toMatchObject({ ok: false, code: 'INVALID_EVENT', state: 'training' });
+    expect(step.ok ? '' : step.message).toContain('This step accepts: cancel.');
+    gate.open();
     await runtime.shutdown();
   });
 
-  it('should refuse an unknown workflow type', async () => {
-    const { runtime } = createTestRuntime();
-    await runtime.getOrCreateSession(key);
-    await expect(runtime.startWorkflow(key, 'nope')).rejects.toBeInstanceOf(UnknownWorkflowError);
+  it('should answer INVALID_EVENT for a malformed payload and never pass it to the machine', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    const step = await runtime.send(key, { type: 'add', amount: 'five' });
+    expect(step).toMatchObject({ ok: false, code: 'INVALID_EVENT', state: 'counting' });
+    expect(step.ok ? '' : step.message).toContain('amount');
+    expect(await runtime.send(key, null)).toMatchObject({ ok: false, code: 'INVALID_EVENT' });
+    expect(await runtime.send(key, { kind: 'add' })).toMatchObject({
+      ok: false,
+      code: 'INVALID_EVENT',
+    });
+    expect((await runtime.getSession(key))?.workflow?.context).toEqual({ total: 0, steps: [] });
+  });
+
+  it('should give a payload-only schema the event without its type, strictly', async () => {
+    const { runtime } = await atFeatures();
+    const step = await runtime.send(key, {
+      type: 'features.selected',
+      columns: ['x', 'z'],
+      extra: 'dropped',
+    });
+    expect(step).toMatchObject({ ok: false, code: 'INVALID_EVENT' });
+    const accepted = await runtime.send(key, { type: 'features.selected', columns: ['x', 'z'] });
+    expect(accepted).toMatchObject({ ok: true, state: 'training' });
+  });
+
+  it('should answer PREREQUISITE_NOT_MET with the definition refusal message', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'fit');
+    const empty = {
+      id: 'd1',
+      name: 'empty.csv',
+      columns: [{ name: 'a', type: 'number' }],
+      rowCount: 0,
+    };
+    expect(await runtime.send(key, { type: 'data.uploaded', dataset: empty })).toEqual({
+      ok: false,
+      code: 'PREREQUISITE_NOT_MET',
+      message: 'Please upload data first: at least one row and two columns.',
+      state: 'awaiting_data',
+    });
+    const dataset = await runtime.storeData(key, sampleTable());
+    await runtime.send(key, { type: 'data.uploaded', dataset });
+    expect(await runtime.send(key, { type: 'target.selected', column: 'label' })).toMatchObject({
+      ok: false,
+      code: 'PREREQUISITE_NOT_MET',
+      message: '"label" is not a numeric column of the data set.',
+    });
+  });
+
+  it('should name the refusing guard when the definition has no message for it', async () => {
+    const { runtime } = await atFeatures();
+    const step = await runtime.send(key, { type: 'features.selected', columns: ['y'] });
+    expect(step).toMatchObject({
+      ok: false,
+      code: 'PREREQUISITE_NOT_MET',
+      state: 'selecting_features',
+    });
+    expect(step.ok ? '' : step.message).toContain('areNumericFeatures');
+  });
+
+  it('should go back a step', async () => {
+    const { runtime } = await atFeatures();
+    expect(await runtime.send(key, { type: 'back' })).toMatchObject({
+      ok: true,
+      state: 'selecting_target',
+      context: expect.objectContaining({ target: null }),
+    });
+  });
+
+  it('should finish a workflow: no longer active, last state and context kept in the view', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    await runtime.send(key, { type: 'add', amount: 2 });
+    const completed = nextEvent(runtime, 'workflow.completed');
+    const done = await runtime.send(key, { type: 'finish' });
+    expect(done).toMatchObject({
+      ok: true,
+      state: 'finished',
+      done: true,
+      prompt: 'Done counting.',
+    });
+    expect(await completed).toMatchObject({ source: 'user', output: { total: 2 } });
+    expect(await runtime.send(key, { type: 'add', amount: 1 })).toMatchObject({
+      ok: false,
+      code: 'NO_ACTIVE_WORKFLOW',
+    });
+    expect((await runtime.getSession(key))?.workflow).toEqual({
+      type: 'counter',
+      state: 'finished',
+      prompt: 'Done counting.',
+      done: true,
+      context: { total: 2, steps: [2] },
+    });
+  });
+
+  it('should announce a cancel event reaching the final cancelled state as workflow.cancelled', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    const cancelled = nextEvent(runtime, 'workflow.cancelled');
+    expect(await runtime.send(key, { type: 'cancel' })).toMatchObject({ ok: true, done: true });
+    expect(await cancelled).toMatchObject({
+      reason: 'event',
+      state: 'counting',
+      workflow: 'counter',
+    });
+  });
+
+  it('should apply concurrent sends of one session exactly once, in arrival order', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    const amounts = Array.from({ length: 50 }, (_, i) => i + 1);
+    const results = await Promise.all(
+      amounts.map((amount) => runtime.send(key, { type: 'add', amount })),
+    );
+    results.forEach((result, i) => {
+      expect(result).toMatchObject({ ok: true, context: { steps: amounts.slice(0, i + 1) } });
+    });
+    const view = await runtime.getSession(key);
+    expect(view?.workflow?.context).toEqual({ total: 1275, steps: amounts });
+    expect(view?.revision).toBe(2 + 50);
+  });
+});
+
+describe('cancelWorkflow', () => {
+  it('should cancel the running workflow and clear it', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    const events: RuntimeEvent[] = [];
+    runtime.on('workflow.cancelled', (event) => events.push(event));
+    expect(await runtime.cancelWorkflow(key)).toEqual({ cancelled: true, workflow: 'counter' });
+    expect((await runtime.getSession(key))?.workflow).toBeNull();
+    expect(events).toMatchObject([{ reason: 'cancelled', workflow: 'counter' }]);
+    expect(await runtime.cancelWorkflow(key)).toEqual({ cancelled: false, workflow: null });
+    expect(await runtime.send(key, { type: 'add', amount: 1 })).toMatchObject({
+      code: 'NO_ACTIVE_WORKFLOW',
+    });
+  });
+
+  it('should interrupt the events waiting for the cancelled workflow', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    const first = runtime.send(key, { type: 'add', amount: 1 });
+    const waiting = runtime.send(key, { type: 'add', amount: 2 }).catch((e: unknown) => e);
+    const cancel = runtime.cancelWorkflow(key);
+    const after = runtime.send(key, { type: 'add', amount: 3 });
+    const firstResult = await first.catch((e: unknown) => e);
+    expect(await waiting).toBeInstanceOf(WorkflowInterruptedError);
+    expect(await cancel).toEqual({ cancelled: true, workflow: 'counter' });
+    expect(await after).toMatchObject({ ok: false, code: 'NO_ACTIVE_WORKFLOW' });
+    // The first send was queued too when the cancel was called: it is interrupted as well.
+    expect(firstResult).toBeInstanceOf(WorkflowInterruptedError);
+  });
+
+  it('should interrupt waiting events when a new workflow replaces the old one', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    const running = runtime.send(key, { type: 'add', amount: 1 });
+    await Promise.resolve();
+    const waiting = runtime.send(key, { type: 'add', amount: 2 }).catch((e: unknown) => e);
+    const replaced = runtime.startWorkflow(key, 'counter');
+    const forNew = runtime.send(key, { type: 'add', amount: 7 });
+    await running.catch(() => undefined);
+    expect(await waiting).toBeInstanceOf(WorkflowInterruptedError);
+    expect(await replaced).toMatchObject({ ok: true, context: { total: 0 } });
+    expect(await forNew).toMatchObject({ ok: true, context: { total: 7, steps: [7] } });
+  });
+});
+
+describe('ML training with a real invoked trainer', () => {
+  it('should fit a least-squares model on the stored table and append it to the models', async () => {
+    const { runtime, trainer, dataset } = await atFeatures();
+    const transitions: RuntimeEvent[] = [];
+    runtime.on('workflow.transition', (event) => transitions.push(event));
+    const completed = nextEvent(runtime, 'workflow.completed');
+    const training = await runtime.send(key, { type: 'features.selected', columns: ['x', 'z'] });
+    expect(training).toMatchObject({ ok: true, state: 'training', prompt: 'Training the model.' });
+    const done = await completed;
+    expect(done).toMatchObject({ source: 'internal', state: 'complete', workflow: 'fit' });
+    expect(trainer.runs).toBe(1);
+    const view = await runtime.getSession(key);
+    expect(view?.workflow).toMatchObject({ state: 'complete', done: true });
+    expect(view?.models).toHaveLength(1);
+    const model = view!.models[0]!;
+    expect(model).toMatchObject({
+      modelType: 'linear_regression',
+      target: 'y',
+      features: ['x', 'z'],
+      datasetId: dataset.id,
+    });
+    expect(model.metrics.r2).toBeCloseTo(1, 9);
+    expect(model.metrics.rows).toBe(6);
+    const coefficients = (view!.workflow!.context as { model: { coefficients: number[] } }).model
+      .coefficients;
+    expect(coefficients.map((c) => Math.round(c * 1e6) / 1e6)).toEqual([1, 2, 3]);
+    expect(transitions.map((event) => [event.type, 'source' in event && event.source])).toEqual([
+      ['workflow.transition', 'user'],
+      ['workflow.transition', 'internal'],
+    ]);
+    // A second training appends a second model; the next workflow receives both.
+    await runtime.startWorkflow(key, 'fit');
+    const again = await runtime.storeData(key, sampleTable(9));
+    await runtime.send(key, { type: 'data.uploaded', dataset: again });
+    await runtime.send(key, { type: 'target.selected', column: 'y' });
+    const second = nextEvent(runtime, 'workflow.completed');
+    await runtime.send(key, { type: 'features.selected', columns: ['x'] });
+    await second;
+    const models = (await runtime.getSession(key))?.models ?? [];
+    expect(models.map((m) => m.datasetId)).toEqual([dataset.id, again.id]);
+    expect((await runtime.startWorkflow(key, 'fit')).ok && true).toBe(true);
+    expect((await runtime.getSession(key))?.workflow?.context).toMatchObject({ models: 2 });
+  });
+
+  it('should keep the trainer error in context and return to the previous step', async () => {
+    const { runtime } = await atFeatures();
+    await runtime.clearData(key);
+    const transition = new Promise<RuntimeEvent>((resolve) => {
+      runtime.on('workflow.transition', (event) => {
+        if (event.source === 'internal') resolve(event);
+      });
+    });
+    await runtime.send(key, { type: 'features.selected', columns: ['x'] });
+    expect(await transition).toMatchObject({ state: 'selecting_features', from: 'training' });
+    const view = await runtime.getSession(key);
+    expect(view?.workflow?.context).toMatchObject({ error: 'No data to train on.' });
+    expect(view?.models).toEqual([]);
   });
 });

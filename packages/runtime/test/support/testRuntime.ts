@@ -85,22 +85,36 @@ export function sampleTable(rows = 6): Table {
 
 /** A runtime over an in-memory Keyv with the fixture workflows and a hand-moved clock. */
 export function createTestRuntime(
-  overrides: Partial<RuntimeOptions> & { store?: Keyv | SessionStore } = {},
+  overrides: Partial<RuntimeOptions> & {
+    store?: Keyv | SessionStore;
+    /** Awaited by the trainer before it reads the data: lets a test hold training. */
+    trainerGate?: () => Promise<void>;
+    clock?: TestClock;
+  } = {},
 ) {
-  const clock = createClock();
+  const { trainerGate, clock = createClock(), ...options } = overrides;
   const { logger, lines } = createCapturingLogger();
-  const store = overrides.store ?? new Keyv();
+  const store = options.store ?? new Keyv();
   let runtime!: Runtime;
-  const trainer = createFitTrainer(() => runtime);
+  const trainer = createFitTrainer(() => runtime, trainerGate);
   runtime = createRuntime({
     workflows: fixtureWorkflows,
-    store,
     now: clock.now,
     logger,
     actors: { fitModel: trainer.logic },
-    ...overrides,
+    ...options,
+    store,
   });
   return { runtime, clock, store, trainer, logLines: lines };
+}
+
+/** A promise the test opens by hand. */
+export function createGate() {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { wait: () => promise, open };
 }
 
 /** Resolves with the next event of a type. */
