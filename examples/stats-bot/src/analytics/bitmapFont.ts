@@ -57,8 +57,9 @@ const glyphs: Record<string, string> = {
   ' ': '00000 00000 00000 00000 00000 00000 00000',
 };
 
-/** Width and height of a glyph, in font pixels, and the advance from one to the next. */
+/** Width of a glyph, in font pixels (one more pixel separates neighbours). */
 export const glyphWidth = 5;
+/** Height of a glyph, in font pixels. */
 export const glyphHeight = 7;
 const advance = glyphWidth + 1;
 

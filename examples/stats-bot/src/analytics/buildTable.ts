@@ -29,11 +29,6 @@ export interface BuildTableOptions {
    * @default false
    */
   decimalComma?: boolean;
-  /**
-   * The 1-based line of the file each row came from, for messages; rows are numbered
-   * from 1 when absent.
-   */
-  lineOf?: (rowIndex: number) => number;
 }
 
 /**

@@ -16,6 +16,7 @@ export interface ExploreTableOptions {
   /**
    * The column to look at: required by `value_counts` and `histogram` (numeric), optional
    * for the others, which then look at that column only.
+   * @default none (the whole table)
    */
   column?: string;
   /**

@@ -12,6 +12,7 @@ export interface SplitHoldoutOptions {
   /**
    * A group per row (a class label): when given, each group is split on its own so the
    * holdout keeps the groups' proportions.
+   * @default no strata (one shuffle of all rows)
    */
   strata?: readonly (string | number)[];
 }
