@@ -15,14 +15,21 @@ function field(value: unknown, name: string): unknown {
     : undefined;
 }
 
-function datasetOf(context: unknown): DatasetInfo | undefined {
-  const dataset = field(context, 'dataset');
-  const columns = field(dataset, 'columns');
-  return Array.isArray(columns) ? (dataset as DatasetInfo) : undefined;
+/** The well-formed columns of the context's data set. */
+function columnInfos(context: unknown): DatasetInfo['columns'] {
+  const columns = field(field(context, 'dataset'), 'columns');
+  if (!Array.isArray(columns)) return [];
+  return columns.flatMap((column: unknown) => {
+    const name = field(column, 'name');
+    const type = field(column, 'type');
+    return typeof name === 'string' && typeof type === 'string'
+      ? [{ name, type } as DatasetInfo['columns'][number]]
+      : [];
+  });
 }
 
 function columnsOf(context: unknown, type?: string): string[] {
-  return (datasetOf(context)?.columns ?? [])
+  return columnInfos(context)
     .filter((column) => type === undefined || column.type === type)
     .map((column) => column.name);
 }
@@ -68,7 +75,7 @@ function trainingControls(workflow: WorkflowView): StepControls | undefined {
       };
     }
     case 'confirming_model': {
-      const target = datasetOf(context)?.columns.find(
+      const target = columnInfos(context).find(
         (column) => column.name === field(context, 'target'),
       );
       const task = target?.type === 'number' ? 'regression' : 'classification';
@@ -90,7 +97,9 @@ function trainingControls(workflow: WorkflowView): StepControls | undefined {
 function predictionControls(workflow: WorkflowView): StepControls | undefined {
   if (workflow.state !== 'selecting_model') return undefined;
   const models = field(workflow.context, 'models');
-  const records = Array.isArray(models) ? (models as ModelRecord[]) : [];
+  const records = (Array.isArray(models) ? (models as unknown[]) : []).filter(
+    (model): model is ModelRecord => typeof field(model, 'modelId') === 'string',
+  );
   return {
     choices: records.map((model) => ({
       label: `${model.modelType} → ${model.target}`,
