@@ -1,3 +1,4 @@
+import { downloadTelegramFile } from '@chatflow/adapters/grammy';
 import { Bot, type Context, InputFile } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { formatTelegramText, maxCaptionLength } from './formatTelegramText.ts';
@@ -18,11 +19,6 @@ export interface TelegramBotOptions {
    * @default 'https://api.telegram.org'
    */
   apiRoot?: string;
-  /**
-   * The `fetch` used to download uploaded files.
-   * @default globalThis.fetch
-   */
-  fetch?: typeof fetch;
   /** Where failures are reported. @default console.error */
   onError?: (error: unknown) => void;
 }
@@ -94,7 +90,6 @@ export async function sendReplies(
 export function createTelegramBot(options: TelegramBotOptions): Bot {
   const core = options.bot;
   const apiRoot = options.apiRoot ?? 'https://api.telegram.org';
-  const download = options.fetch ?? globalThis.fetch;
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const bot = new Bot(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
@@ -123,19 +118,18 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       await ctx.reply(uploadTooLarge(name, size, limit));
       return;
     }
-    const file = await ctx.getFile();
-    if (!file.file_path) {
-      await ctx.reply('Telegram did not give me the file; please send it again.');
-      return;
-    }
-    const response = await download(`${apiRoot}/file/bot${options.token}/${file.file_path}`);
-    if (!response.ok) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await downloadTelegramFile(
+        { ctx, fileId: document.file_id, maxBytes: limit },
+        apiRoot,
+      );
+    } catch (error) {
       await ctx.reply(
-        `I could not download "${name}" from Telegram (${response.status}); please send it again.`,
+        `I could not download "${name}" from Telegram (${error instanceof Error ? error.message : String(error)}). Nothing was changed; please send it again.`,
       );
       return;
     }
-    const bytes = new Uint8Array(await response.arrayBuffer());
     await answer(ctx, { file: { name, bytes } });
   });
 
