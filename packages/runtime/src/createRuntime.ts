@@ -79,7 +79,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   async function health(): Promise<RuntimeHealth> {
     try {
-      await access.call((store) => store.get('chatflow:health'));
+      await access.call((store) => store.get('chatflow:health'), 'read');
     } catch {
       // recorded as the last store failure
     }

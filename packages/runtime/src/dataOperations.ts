@@ -69,7 +69,7 @@ export function createDataOperations(core: RuntimeCore) {
       const { record } = await sessions.requireActive(storageKey, key);
       if (record.dataset === null) return undefined;
       const dataKey = dataStorageKey(key.userId, record.sessionId, record.dataset.id);
-      const bytes = await access.call((store) => store.getBytes(dataKey));
+      const bytes = await access.call((store) => store.getBytes(dataKey), 'read');
       if (bytes === undefined) {
         warn('chatflow found no data blob for a session that has a data set', key);
         return undefined;

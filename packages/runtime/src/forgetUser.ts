@@ -26,7 +26,7 @@ export function createForgetUser(core: RuntimeCore) {
   async function forgetUser(userId: string | number): Promise<ForgetResult> {
     const id = normalizeUserId(userId);
     const index = userIndexKey(id);
-    const keys = new Set(await access.call((store) => store.members(index)));
+    const keys = new Set(await access.call((store) => store.members(index), 'read'));
     for (const session of registry.values())
       if (session.key.userId === id) keys.add(session.storageKey);
     try {
@@ -62,7 +62,7 @@ export function createForgetUser(core: RuntimeCore) {
       }
       lines.interrupt(key);
       await lines.run(key, async () => {
-        const stored = await access.call((store) => store.get(key));
+        const stored = await access.call((store) => store.get(key), 'read');
         const record = stored === undefined ? undefined : parseSessionRecord(stored.value);
         const live = registry.peek(key);
         if (live !== undefined) registry.delete(key);

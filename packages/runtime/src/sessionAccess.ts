@@ -71,8 +71,19 @@ export function fingerprint(value: string): string {
 /** What an attempt returns to be run again (after a write conflict). */
 export const retry: unique symbol = Symbol('chatflow.retry');
 
-/** How often an operation is tried again after losing a compare-and-set. */
-export const maxAttempts = 5;
+/** How many times an operation is tried before it gives up with `CONFLICT`. */
+export const maxAttempts = 8;
+
+/**
+ * Waits a little before trying again, longer after each lost attempt and at random, so
+ * writers that keep colliding fall out of step (up to about 64 ms before the last).
+ */
+function backOff(attempt: number): Promise<void> {
+  const ms = Math.random() * 2 ** Math.min(attempt, 6);
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+}
 
 /** Dependencies of {@link createSessionAccess}. */
 export interface SessionAccessOptions {
@@ -122,7 +133,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
   }
 
   async function load(storageKey: string, key: NormalizedSessionKey): Promise<LoadedSession> {
-    const stored = await access.call((store) => store.get(storageKey));
+    const stored = await access.call((store) => store.get(storageKey), 'read');
     const live = registry.get(storageKey);
     if (stored === undefined) {
       if (live !== undefined) registry.delete(storageKey);
@@ -223,6 +234,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
 
   async function retrying<T>(attempt: () => Promise<T | typeof retry>): Promise<T> {
     for (let count = 0; count < maxAttempts; count += 1) {
+      if (count > 0) await backOff(count);
       const result = await attempt();
       if (result !== retry) return result as T;
     }

@@ -51,7 +51,7 @@ export function createSessionOperations(core: RuntimeCore) {
     if (record.dataset === null || record.dataStoredAt === null) return record;
     if (now() - record.dataStoredAt < policy.recordTtlMs / 2) return record;
     const key = dataStorageKey(record.userId, record.sessionId, record.dataset.id);
-    const bytes = await access.call((store) => store.getBytes(key));
+    const bytes = await access.call((store) => store.getBytes(key), 'read');
     if (bytes === undefined) return record;
     await access.call((store) => store.setBytes(key, bytes, { ttlMs: policy.recordTtlMs }));
     return { ...record, dataStoredAt: now() };

@@ -5,9 +5,15 @@ import type { SessionStore } from './sessionStore.ts';
 /** The store as the runtime calls it: faults typed, outcomes remembered for `health()`. */
 export interface StoreAccess {
   readonly store: SessionStore;
-  /** Runs one store operation; a failure becomes a `StoreUnavailableError`. */
-  call<T>(operation: (store: SessionStore) => Promise<T>): Promise<T>;
-  /** The last failure, while the store has not answered since. */
+  /**
+   * Runs one store operation, a read or (by default) a write; a failure becomes a
+   * `StoreUnavailableError`.
+   */
+  call<T>(operation: (store: SessionStore) => Promise<T>, kind?: 'read' | 'write'): Promise<T>;
+  /**
+   * The last failure while the last operation of its kind failed: a store whose reads
+   * work but whose writes fail stays degraded until a write succeeds.
+   */
   readonly lastError: { at: number; message: string } | undefined;
 }
 
@@ -27,13 +33,16 @@ export function createStoreAccess(
   now: () => number,
   logger: Logger,
 ): StoreAccess {
-  let lastError: { at: number; message: string } | undefined;
+  const lastErrors: Record<'read' | 'write', { at: number; message: string } | undefined> = {
+    read: undefined,
+    write: undefined,
+  };
   return {
     store,
-    async call(operation) {
+    async call(operation, kind = 'write') {
       try {
         const result = await operation(store);
-        lastError = undefined;
+        lastErrors[kind] = undefined;
         return result;
       } catch (error) {
         const fault =
@@ -46,14 +55,17 @@ export function createStoreAccess(
                 { cause: error },
               );
         if (fault instanceof StoreUnavailableError) {
-          lastError = { at: now(), message: fault.message };
+          lastErrors[kind] = { at: now(), message: fault.message };
           logger.warn({ backend: store.backend, error: fault.message }, 'chatflow store failed');
         }
         throw fault;
       }
     },
     get lastError() {
-      return lastError;
+      const { read, write } = lastErrors;
+      if (read === undefined) return write;
+      if (write === undefined) return read;
+      return read.at >= write.at ? read : write;
     },
   };
 }
