@@ -4,9 +4,16 @@ import {
   type TrainModelOutput,
   workflows,
 } from '@chatflow/machines';
-import { createRuntime, type Runtime, type SessionKey, type StepResult } from '@chatflow/runtime';
-import type { Bot } from 'grammy';
+import {
+  createRuntime,
+  type Runtime,
+  type SessionKey,
+  type StepResult,
+  StoreUnavailableError,
+} from '@chatflow/runtime';
+import { type Bot, BotError } from 'grammy';
 import type { Chat, User } from 'grammy/types';
+import { Keyv } from 'keyv';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
 import { type ChatflowMiddleware, createChatflowMiddleware } from '../../src/grammy/index.ts';
@@ -81,7 +88,7 @@ interface Setup {
   calls: ApiCall[];
   chatflow: ChatflowMiddleware;
   clock: { now: number };
-  /** Lets the trainer run (it waits for this). */
+  /** Lets the trainer run (it waits for this, once). */
   releaseTraining: () => void;
   trainerFails: { message: string | undefined };
   steps: StepResult[];
@@ -92,12 +99,13 @@ const open: Setup[] = [];
 
 function setup(): Setup {
   const clock = { now: Date.UTC(2026, 0, 5, 9) };
-  const gate = { current: deferred() };
+  // Training waits until released; once released, it runs straight through.
+  const gate = deferred();
   const trainerFails: { message: string | undefined } = { message: undefined };
   const files = new Map<string, Uint8Array>();
   let runtime!: Runtime;
   const trainModel = fromPromise<TrainModelOutput, TrainModelInput>(async ({ input, system }) => {
-    await gate.current.promise;
+    await gate.promise;
     if (trainerFails.message !== undefined) throw new Error(trainerFails.message);
     const key = runtime.sessionOf(system);
     const table = key === undefined ? undefined : await runtime.getData(key);
@@ -137,10 +145,7 @@ function setup(): Setup {
     calls,
     chatflow,
     clock,
-    releaseTraining: () => {
-      gate.current.resolve();
-      gate.current = deferred();
-    },
+    releaseTraining: () => gate.resolve(),
     trainerFails,
     steps,
     files,
@@ -574,6 +579,137 @@ describe('createChatflowMiddleware', () => {
     expect(sent(pressed)[0]?.payload.text).toBe(
       'Please upload a CSV or Excel file with your data.',
     );
+  });
+
+  it('should send the reply to a step before the announcement of the work it started', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('price')));
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('area')));
+    s.releaseTraining(); // the trainer finishes as soon as it starts
+    const finished = nextInternalStep(s);
+    const calls = await callsDuring(s, async () => {
+      await s.bot.handleUpdate(textUpdate('linear_regression'));
+      await finished;
+    });
+    expect(sent(calls).map((call) => call.payload.text?.split('\n')[0])).toEqual([
+      'Training the model. This can take a moment.',
+      expect.stringMatching(/^Model linear_regression-price-8/),
+    ]);
+  });
+
+  it('should take a document at a step that awaits data', async () => {
+    const s = setup();
+    const train = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/train')));
+    expect(sent(train)[0]?.payload.text).toBe('Please upload a CSV or Excel file with your data.');
+    const uploaded = await upload(s);
+    expect(sent(uploaded)[0]?.payload.text).toBe(
+      'Which column should the model predict? Choose the target column.',
+    );
+    expect((await s.runtime.getSession(key))?.dataset?.rowCount).toBe(8);
+  });
+
+  it('should offer the menu for text while nothing runs, and start a workflow named by its label', async () => {
+    const s = setup();
+    const menu = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('hello')));
+    expect(menu[0]?.payload.text).toBe('What would you like to do?');
+    expect(buttonsOf(menu[0])).toHaveLength(Object.keys(workflows).length);
+    const started = await callsDuring(s, () =>
+      s.bot.handleUpdate(textUpdate(` ${workflows.data_exploration.label.toUpperCase()} `)),
+    );
+    expect((await s.runtime.getSession(key))?.workflow?.type).toBe('data_exploration');
+    expect(sent(started)[0]?.payload.text).toBe(
+      'Please upload a CSV or Excel file with your data.',
+    );
+  });
+
+  it('should say when text means nothing at this step and show the step again', async () => {
+    const s = setup();
+    await upload(s);
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/explore')));
+    const lost = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('sing me a song')));
+    expect(lost[0]?.payload.text).toMatch(
+      /^Sorry, I did not get that\.\n\nWhat would you like to see\?/,
+    );
+    expect(buttonsOf(lost[0]).map(([label]) => label)).toContain('Done');
+  });
+
+  it('should explain the commands on /help', async () => {
+    const s = setup();
+    const help = await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/help')));
+    const text = help[0]?.payload.text ?? '';
+    for (const { command } of s.chatflow.commands) expect(text).toContain(`/${command} `);
+  });
+
+  it('should record the conversation in the history when asked to', async () => {
+    const s = setup();
+    const bot = createTestBot().bot;
+    const chatflow = createChatflowMiddleware({ runtime: s.runtime, workflows, history: true });
+    bot.use(chatflow);
+    await bot.handleUpdate(textUpdate('/train'));
+    await bot.handleUpdate(textUpdate('hello?'));
+    const history = await s.runtime.getHistory(key, 10);
+    expect(history.map((message) => [message.role, message.text])).toEqual([
+      ['assistant', 'Please upload a CSV or Excel file with your data.'],
+      ['user', 'hello?'],
+      [
+        'assistant',
+        'Sorry, I did not get that.\n\nPlease upload a CSV or Excel file with your data.',
+      ],
+    ]);
+    chatflow.dispose();
+  });
+
+  it('should apologise and hand the error to grammY when the store fails', async () => {
+    const storage = new Map<string, unknown>();
+    let down = false;
+    const flaky = new Proxy(storage, {
+      get(target, property, receiver) {
+        if (down && (property === 'get' || property === 'set')) {
+          return () => {
+            throw new Error('connect ECONNREFUSED 10.0.0.9:6379');
+          };
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const runtime = createRuntime({ workflows, store: new Keyv({ store: flaky }) });
+    const { bot, calls } = createTestBot();
+    const chatflow = createChatflowMiddleware({ runtime, workflows });
+    bot.use(chatflow);
+    try {
+      await bot.handleUpdate(textUpdate('/status'));
+      down = true;
+      const failure = bot.handleUpdate(textUpdate('/train'));
+      await expect(failure).rejects.toBeInstanceOf(BotError);
+      await failure.catch((error: BotError) => {
+        expect(error.error).toBeInstanceOf(StoreUnavailableError);
+      });
+      expect(calls.at(-1)?.payload.text).toBe(
+        'Sorry, something went wrong on my side. Please try again in a moment.',
+      );
+      down = false;
+      await bot.handleUpdate(textUpdate('/train'));
+      expect(calls.at(-1)?.payload.text).toBe('Please upload a CSV or Excel file with your data.');
+    } finally {
+      chatflow.dispose();
+      await runtime.shutdown();
+    }
+  });
+
+  it('should stop announcing once disposed', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('price')));
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('area')));
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('linear_regression')));
+    s.chatflow.dispose();
+    const finished = nextInternalStep(s);
+    const before = s.calls.length;
+    s.releaseTraining();
+    await finished;
+    expect(s.calls.slice(before)).toEqual([]);
   });
 
   it('should list its commands for setMyCommands', () => {
