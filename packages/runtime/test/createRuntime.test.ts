@@ -200,7 +200,8 @@ describe('two runtimes sharing one store', () => {
       expect(view?.revision).toBe(2 + 1 + amounts.length);
     }
     // Each runtime's own sends stay in its arrival order.
-    const steps = ((await a.getSession(key))?.workflow?.context as { steps: number[] }).steps;
+    const final = await a.getSession(key);
+    const { steps } = final?.workflow?.context as { steps: number[] };
     const fromA = steps.filter((n) => amounts.indexOf(n) % 2 === 0);
     expect(fromA).toEqual(amounts.filter((_, i) => i % 2 === 0));
   });
