@@ -9,6 +9,8 @@ import type {
 import type { Runtime, SessionKey } from '@chatflow/runtime';
 import { type Table, tableToIPC } from 'apache-arrow';
 import { type AnyActorLogic, fromPromise } from 'xstate';
+import { analyzeTable } from './analytics/analyzeTable.ts';
+import { exploreTable } from './analytics/exploreTable.ts';
 import { formatNumber } from './analytics/formatNumber.ts';
 import { isSerializedModel, predict } from './analytics/predict.ts';
 import type { ArtifactStore } from './artifactStore.ts';
@@ -125,12 +127,7 @@ export function createAnalyticsActors(options: AnalyticsActorsOptions): Analytic
         name: fileName,
         bytes: new TextEncoder().encode(tableToCsv(result.table)),
       });
-      const notes = [
-        ...(result.filledRows > 0
-          ? [`${result.filledRows} rows had missing feature values, filled as in training.`]
-          : []),
-        ...result.warnings,
-      ];
+      const notes = result.warnings.filter((warning) => !result.preview.includes(warning));
       const text = [
         `Predicted ${input.model.target} for ${result.rowCount} rows of ${input.dataset.name} with model ${input.model.modelId}.`,
         describePredictions(result.predictions),
@@ -144,13 +141,31 @@ export function createAnalyticsActors(options: AnalyticsActorsOptions): Analytic
     },
   );
 
-  const runAnalysis = fromPromise<Record<string, unknown>, RunAnalysisInput>(async () => {
-    throw new Error('Statistical analyses are not available yet.');
-  });
+  const runAnalysis = fromPromise<Record<string, unknown>, RunAnalysisInput>(
+    async ({ input, self, system }) => {
+      const key = sessionOf(self, system);
+      const table = await tableOf(key, input.dataset);
+      const result = analyzeTable(table, { analysis: input.analysis, columns: input.columns });
+      return { analysis: result.analysis, columns: result.columns, text: result.text };
+    },
+  );
 
-  const runExploration = fromPromise<Record<string, unknown>, RunExplorationInput>(async () => {
-    throw new Error('Data exploration is not available yet.');
-  });
+  const runExploration = fromPromise<Record<string, unknown>, RunExplorationInput>(
+    async ({ input, self, system }) => {
+      const key = sessionOf(self, system);
+      const table = await tableOf(key, input.dataset);
+      const result = exploreTable(table, {
+        command: input.command,
+        ...(input.column === undefined ? {} : { column: input.column }),
+      });
+      const output: Record<string, unknown> = { text: result.text };
+      if (result.png) {
+        const name = `histogram-${safeName(result.column ?? 'data')}.png`;
+        output.imageId = await artifacts.saveOutput(key.userId, { name, bytes: result.png });
+      }
+      return output;
+    },
+  );
 
   return { trainModel, predictWithModel, runAnalysis, runExploration };
 }
@@ -172,4 +187,9 @@ function describePredictions(predictions: readonly (number | string)[]): string 
   const counts = new Map<string, number>();
   for (const value of predictions) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
   return `Predicted classes: ${[...counts].map(([label, count]) => `${label} ${count}`).join(', ')}.`;
+}
+
+/** A column name made safe for a file name. */
+function safeName(name: string): string {
+  return name.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 60) || 'column';
 }

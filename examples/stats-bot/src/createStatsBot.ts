@@ -291,14 +291,14 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
 
   const onText = async (key: ChatKey, session: SessionView, text: string): Promise<Reply[]> => {
     let intent = parseIntent(text);
-    const offered = intent.kind === 'text' ? await lastOffered(key) : undefined;
+    const offered = text.trim().startsWith('/') ? undefined : await lastOffered(key);
     let picked: string[] | undefined;
     if (offered) {
       const pick = parseChoice(text, offered.choices, { multiple: offered.multiple });
       if (pick.ok) {
         picked = pick.values;
         const single = pick.values.length === 1 ? (pick.values[0] ?? '') : '';
-        if (single.startsWith('/')) intent = parseIntent(single);
+        intent = single.startsWith('/') ? parseIntent(single) : { kind: 'text', text };
       }
     }
     if (intent.kind === 'command') return onCommand(key, session, intent);

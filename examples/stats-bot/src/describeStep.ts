@@ -335,6 +335,16 @@ function describeAnalysis(
   }
 }
 
+/** What each exploration command looks at, for the line shown while it runs. */
+const runningWords: Record<string, string> = {
+  schema: 'the columns',
+  head: 'the first rows',
+  summary: 'a summary',
+  missing: 'the missing values',
+  value_counts: 'the values',
+  histogram: 'the distribution',
+};
+
 /** The exploration commands as choices. */
 export function explorationChoices(): Choice[] {
   return [
@@ -375,9 +385,9 @@ async function describeExploration(
       return replies;
     }
     case 'running': {
-      const command = explorationCommands.find((candidate) => candidate.id === context.command);
+      const what = runningWords[context.command ?? ''] ?? 'the data';
       const of = context.column ? ` of ${context.column}` : '';
-      return [{ text: `Looking at the ${command?.label.toLowerCase() ?? 'data'}${of}…` }];
+      return [{ text: `Looking at ${what}${of}…` }];
     }
     default:
       return [{ text: step.prompt, choices: menuChoices }];

@@ -196,6 +196,33 @@ function analysisActions(
   return { actions, action };
 }
 
+/**
+ * An answer the step recognizes in the text even when the text also reads as a request
+ * in words: "linear regression" when choosing a model type is the model, not the
+ * statistical analysis.
+ */
+function strongAnswer(
+  type: string,
+  state: string,
+  context: unknown,
+  text: string,
+  models: readonly ModelRecord[],
+): string | undefined {
+  switch (`${type}.${state}`) {
+    case 'ml_training.confirming_model': {
+      const { dataset, target } = context as MlTrainingContext;
+      const targetType = dataset?.columns.find((c) => c.name === target)?.type;
+      return matchModelType(text, targetType === 'number' ? 'regression' : 'classification');
+    }
+    case 'ml_prediction.selecting_model':
+      return matchModel(text, models);
+    case 'stats_analysis.selecting_analysis':
+      return matchAnalysis(text);
+    default:
+      return undefined;
+  }
+}
+
 /** Reads text (or a pick) as the answer to the active step; `undefined` when it is not one. */
 function answerStep(input: StepInput): StepResponse | undefined {
   const { session, text, intent, picked } = input;
@@ -233,7 +260,8 @@ function answerStep(input: StepInput): StepResponse | undefined {
     return undefined;
   }
 
-  if (!isAnswer) return undefined;
+  const strong = strongAnswer(active.type, active.state, active.context, text, session.models);
+  if (!isAnswer && strong === undefined) return undefined;
   switch (`${active.type}.${active.state}`) {
     case 'ml_training.selecting_target': {
       const context = active.context as MlTrainingContext;
@@ -250,19 +278,19 @@ function answerStep(input: StepInput): StepResponse | undefined {
       const context = active.context as MlTrainingContext;
       const targetType = context.dataset?.columns.find((c) => c.name === context.target)?.type;
       const task = targetType === 'number' ? 'regression' : 'classification';
-      const modelType = picked?.[0] ?? matchModelType(text, task) ?? text.trim();
+      const modelType = picked?.[0] ?? strong ?? matchModelType(text, task) ?? text.trim();
       return {
         actions: [send('model.confirmed', { modelType })],
         action: { workflow: 'ml_training' },
       };
     }
     case 'ml_prediction.selecting_model': {
-      const modelId = picked?.[0] ?? matchModel(text, session.models) ?? text.trim();
+      const modelId = picked?.[0] ?? strong ?? matchModel(text, session.models) ?? text.trim();
       return { actions: [send('model.selected', { modelId })] };
     }
     case 'stats_analysis.selecting_analysis': {
       const context = active.context as StatsAnalysisContext;
-      const analysis = picked?.[0] ?? matchAnalysis(text) ?? text.trim();
+      const analysis = picked?.[0] ?? strong ?? matchAnalysis(text) ?? text.trim();
       if (!context.dataset) return { actions: [send('analysis.selected', { analysis })] };
       const { actions, action } = analysisActions(analysis, '', context.dataset, undefined);
       return { actions, action };
