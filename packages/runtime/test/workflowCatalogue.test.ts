@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { fromPromise } from 'xstate';
+import type { WorkflowRecord } from '../src/sessionRecord.ts';
+import {
+  prepareWorkflows,
+  promptOf,
+  stateName,
+  upgradeWorkflow,
+} from '../src/workflowCatalogue.ts';
+import { counterWorkflow, fitWorkflow } from './support/fixtureWorkflows.ts';
+
+const record = (version: number, value = 'counting'): WorkflowRecord => ({
+  type: 'counter',
+  version,
+  instanceId: 'i',
+  startedAt: 0,
+  snapshot: { status: 'active', value, context: { total: 1, steps: [1] }, children: {} },
+});
+
+describe('prepareWorkflows', () => {
+  it('should provide only the actors a machine declares', () => {
+    const trainer = fromPromise(async () => ({ modelId: 'm', metrics: {}, coefficients: [] }));
+    const catalogue = prepareWorkflows(
+      { fit: fitWorkflow, counter: counterWorkflow },
+      { fitModel: trainer, unrelated: trainer },
+    );
+    expect(catalogue.types).toEqual(['fit', 'counter']);
+    const fit = catalogue.get('fit')!.machine;
+    expect((fit.implementations.actors as Record<string, unknown>).fitModel).toBe(trainer);
+    expect((fit.implementations.actors as Record<string, unknown>).unrelated).toBeUndefined();
+    expect(catalogue.get('counter')!.machine).toBe(counterWorkflow.machine);
+  });
+});
+
+describe('stateName and promptOf', () => {
+  it('should name flat and nested states and read their prompt', () => {
+    expect(stateName('counting')).toBe('counting');
+    expect(stateName({ a: { b: 'c' } })).toBe('a.b.c');
+    expect(promptOf(counterWorkflow.machine, 'counting')).toBe('Send numbers to add.');
+    expect(promptOf(counterWorkflow.machine, 'nowhere')).toBe('');
+  });
+});
+
+describe('upgradeWorkflow', () => {
+  const catalogue = prepareWorkflows({ counter: { ...counterWorkflow, version: 3 } }, {});
+
+  it('should keep a current workflow and reset one of another version without migration', () => {
+    expect(upgradeWorkflow(catalogue, {}, record(3)).kind).toBe('current');
+    expect(upgradeWorkflow(catalogue, {}, record(2)).kind).toBe('reset');
+    expect(upgradeWorkflow(catalogue, {}, null)).toEqual({ kind: 'current', workflow: null });
+  });
+
+  it('should migrate with the migration registered for the stored version', () => {
+    const outcome = upgradeWorkflow(
+      catalogue,
+      { counter: { 2: (snapshot) => ({ ...snapshot, context: { total: 2, steps: [2] } }) } },
+      record(2),
+    );
+    expect(outcome).toMatchObject({
+      kind: 'migrated',
+      workflow: { version: 3, snapshot: { context: { total: 2 } } },
+    });
+  });
+
+  it('should reset when the migration throws or lands in an unknown state', () => {
+    const throwing = {
+      counter: {
+        2: () => {
+          throw new Error('bad');
+        },
+      },
+    };
+    expect(upgradeWorkflow(catalogue, throwing, record(2)).kind).toBe('reset');
+    const lost = { counter: { 2: (s: WorkflowRecord['snapshot']) => ({ ...s, value: 'gone' }) } };
+    expect(upgradeWorkflow(catalogue, lost, record(2)).kind).toBe('reset');
+    expect(upgradeWorkflow(catalogue, {}, record(3, 'gone')).kind).toBe('reset');
+    expect(upgradeWorkflow(catalogue, {}, { ...record(3), type: 'removed' }).kind).toBe('reset');
+  });
+});
