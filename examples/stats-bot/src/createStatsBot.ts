@@ -3,6 +3,7 @@ import {
   ChatflowError,
   DataTooLargeError,
   type Runtime,
+  SessionNotFoundError,
   type SessionView,
   type StepResult,
 } from '@chatflow/runtime';
@@ -123,7 +124,13 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
       }
       if (reply.image) metadata.image = reply.image.name;
       if (reply.file) metadata.file = reply.file.name;
-      await runtime.addToHistory(key, { role: 'assistant', text: reply.text, metadata });
+      try {
+        await runtime.addToHistory(key, { role: 'assistant', text: reply.text, metadata });
+      } catch (error) {
+        // The session is gone (the user asked to be forgotten): nothing to remember.
+        if (error instanceof SessionNotFoundError) return;
+        throw error;
+      }
     }
   };
 
