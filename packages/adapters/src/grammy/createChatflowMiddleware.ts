@@ -8,17 +8,14 @@ import {
 } from '@chatflow/runtime';
 import type { Context, InlineKeyboard, MiddlewareFn } from 'grammy';
 import type { Document } from 'grammy/types';
-import {
-  type CallbackAction,
-  decodeCallbackData,
-  isMaskWithin,
-  maskIndexes,
-} from './callbackData.ts';
+import { type CallbackAction, isMaskWithin, maskIndexes } from './callbackData.ts';
 import { defaultStepControls } from './defaultStepControls.ts';
 import { defaultTexts } from './defaultTexts.ts';
 import { clipText, describeStep } from './describeStep.ts';
 import { downloadTelegramFile } from './downloadTelegramFile.ts';
 import { createKeyedQueue } from './keyedQueue.ts';
+import { readStepText } from './readStepText.ts';
+import { builtinCommands, type Intent, recognizeUpdate } from './recognizeUpdate.ts';
 import { acceptedEvents, stepKeyboard, tagOfStep, workflowMenu } from './stepKeyboard.ts';
 import type {
   ChatflowMiddleware,
@@ -26,15 +23,6 @@ import type {
   StepSource,
   WorkflowEventObject,
 } from './types.ts';
-
-/** What an update asks of the middleware, once recognized. */
-type Intent =
-  | { kind: 'command'; name: string; payload: string }
-  | { kind: 'text'; text: string }
-  | { kind: 'callback'; action: CallbackAction }
-  | { kind: 'document'; document: Document };
-
-const builtinCommands = ['start', 'help', 'status', 'cancel', 'back', 'forget'] as const;
 
 const defaultWorkflowCommands: Record<string, string> = {
   train: 'ml_training',
@@ -123,6 +111,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
       Object.hasOwn(workflows, type),
     ),
   );
+  const commandNames = new Set([...builtinCommands, ...Object.keys(workflowCommands)]);
   const labelOf = (type: string) =>
     Object.hasOwn(workflows, type) ? (workflows[type]?.label ?? type) : type;
   const queue = createKeyedQueue();
@@ -239,39 +228,6 @@ export function createChatflowMiddleware<C extends Context = Context>(
     await replyToStep(out, key, session, result);
   }
 
-  function eventFromText(text: string, workflow: WorkflowView): WorkflowEventObject | undefined {
-    const wanted = text.trim().toLowerCase();
-    const accepted = acceptedEvents(workflows, workflow);
-    if (wanted === 'back' && accepted.includes('back')) return { type: 'back' };
-    if ((wanted === 'cancel' || wanted === 'stop') && accepted.includes('cancel')) {
-      return { type: 'cancel' };
-    }
-    const controls = controlsOf(workflow);
-    const choice = controls?.choices?.find((candidate) =>
-      [candidate.label, ...(candidate.aliases ?? [])].some(
-        (name) => name.trim().toLowerCase() === wanted,
-      ),
-    );
-    if (choice !== undefined) return choice.event;
-    const parsed = controls?.parseText?.(text);
-    if (parsed !== undefined) return parsed;
-    const multi = controls?.multiSelect;
-    if (multi !== undefined) {
-      const names = wanted === 'all' ? multi.options.map((o) => o.value) : wanted.split(',');
-      const values = names.map(
-        (name) =>
-          multi.options.find(
-            (option) =>
-              option.value.toLowerCase() === name.trim().toLowerCase() ||
-              option.label.toLowerCase() === name.trim().toLowerCase(),
-          )?.value ?? name.trim(),
-      );
-      return multi.submit(values.filter((value) => value !== ''));
-    }
-    // A bare event type the step accepts, such as "done".
-    return accepted.includes(wanted) ? { type: wanted } : undefined;
-  }
-
   async function onText(ctx: C, out: Outbox, key: SessionKey, session: SessionView, text: string) {
     if (options.history) await runtime.addToHistory(key, { role: 'user', text });
     const translated = await options.translate?.(ctx, session);
@@ -285,7 +241,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
       if (type !== undefined) return startWorkflow(out, key, session, type);
       return out.reply(texts.menu, workflowMenu(workflows));
     }
-    const event = eventFromText(text, workflow);
+    const event = readStepText(text, workflow, acceptedEvents(workflows, workflow), controlsOf);
     if (event !== undefined) return send(out, key, session, event);
     const step = renderStep(session.sessionId, workflow, 'status');
     return out.reply(`${texts.notUnderstood}\n\n${step.text}`, step.keyboard);
@@ -461,33 +417,6 @@ export function createChatflowMiddleware<C extends Context = Context>(
     return send(out, key, session, { type: 'data.uploaded', dataset });
   }
 
-  function recognize(ctx: C): Intent | undefined {
-    const data = ctx.callbackQuery?.data;
-    if (data !== undefined) {
-      const action = decodeCallbackData(data);
-      return action === undefined ? undefined : { kind: 'callback', action };
-    }
-    const message = ctx.message;
-    if (message === undefined) return undefined;
-    if (message.document !== undefined) return { kind: 'document', document: message.document };
-    const text = message.text;
-    if (text === undefined) return undefined;
-    const entity = message.entities?.[0];
-    if (entity?.type === 'bot_command' && entity.offset === 0) {
-      const [name = '', mention] = text.slice(1, entity.length).split('@');
-      if (mention !== undefined && mention.toLowerCase() !== ctx.me.username.toLowerCase()) {
-        return undefined;
-      }
-      const command = name.toLowerCase();
-      const known =
-        (builtinCommands as readonly string[]).includes(command) ||
-        Object.hasOwn(workflowCommands, command);
-      if (!known) return undefined;
-      return { kind: 'command', name: command, payload: text.slice(entity.length).trim() };
-    }
-    return { kind: 'text', text };
-  }
-
   async function handle(ctx: C, key: SessionKey, intent: Intent) {
     const out = outbox(ctx, key);
     try {
@@ -518,7 +447,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
 
   const middleware: MiddlewareFn<C> = async (ctx, next) => {
     const key = sessionKeyOf(ctx);
-    const intent = key === undefined ? undefined : recognize(ctx);
+    const intent = key === undefined ? undefined : recognizeUpdate(ctx, commandNames);
     if (key === undefined || intent === undefined) return next();
     await queue.run(key.conversationId, () => handle(ctx, key, intent));
   };
