@@ -76,7 +76,10 @@ export function createSessionOperations(core: RuntimeCore) {
     });
   }
 
-  /** Writes a fresh session at a key (replacing what was there) and registers it. */
+  /**
+   * Writes a fresh session at a key (replacing what was there) and registers it. The
+   * caller announces it, after announcing what it replaced.
+   */
   async function createFresh(
     storageKey: string,
     key: NormalizedSessionKey,
@@ -96,8 +99,11 @@ export function createSessionOperations(core: RuntimeCore) {
       evicted: false,
     };
     registry.set(session);
-    events.emit({ type: 'session.created', ...eventBase(session) });
     return session;
+  }
+
+  function announceCreated(session: LiveSession): void {
+    events.emit({ type: 'session.created', ...eventBase(session) });
   }
 
   /** Resumes invoked work that a recovered or reloaded session was running. */
@@ -119,12 +125,14 @@ export function createSessionOperations(core: RuntimeCore) {
         if (loaded.kind === 'missing') {
           const session = await createFresh(storageKey, key, 0);
           if (session === retry) return retry;
+          announceCreated(session);
           return sessionView(catalogue, session.record, session.revision, 'active');
         }
         if (loaded.kind === 'unreadable') {
           await quarantine(key, loaded);
           const session = await createFresh(storageKey, key, loaded.revision);
           if (session === retry) return retry;
+          announceCreated(session);
           return sessionView(catalogue, session.record, session.revision, 'active', {
             reset: 'unreadable',
           });
@@ -132,18 +140,16 @@ export function createSessionOperations(core: RuntimeCore) {
         const session = loaded.session;
         const { record } = session;
         const phase = sessions.phaseOf(record);
-        if (phase !== 'active' && record.status === 'active') {
-          events.emit({ type: 'session.expired', ...eventBase(session) });
-        }
+        const newlyExpired = phase !== 'active' && record.status === 'active';
         if (phase === 'gone') {
-          const old = { ...session };
-          actors.detach(session);
-          registry.delete(storageKey);
-          inGrace.delete(storageKey);
-          const fresh = await createFresh(storageKey, key, old.revision);
+          const old = { key: session.key, record: session.record };
+          const fresh = await createFresh(storageKey, key, session.revision);
           if (fresh === retry) return retry;
+          inGrace.delete(storageKey);
           await dropBlob(old.record);
+          if (newlyExpired) events.emit({ type: 'session.expired', ...eventBase(old) });
           events.emit({ type: 'session.deleted', ...eventBase(old), reason: 'expired' });
+          announceCreated(fresh);
           return sessionView(catalogue, fresh.record, fresh.revision, 'active', {
             reset: 'expired',
           });
@@ -156,6 +162,7 @@ export function createSessionOperations(core: RuntimeCore) {
         const reset = session.pendingReset;
         delete session.pendingReset;
         if (phase === 'grace') {
+          if (newlyExpired) events.emit({ type: 'session.expired', ...eventBase(session) });
           events.emit({ type: 'session.recovered', ...eventBase(session) });
           return sessionView(catalogue, session.record, session.revision, 'active', {
             recovered: true,

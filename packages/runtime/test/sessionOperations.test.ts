@@ -187,8 +187,8 @@ describe('expiry', () => {
     expect(events).toEqual([
       'session.created',
       'session.expired',
-      'session.created',
       'session.deleted',
+      'session.created',
     ]);
     const keys: string[] = [];
     for await (const k of createKeyvSessionStore(store as Keyv).keys('chatflow:')) keys.push(k);
