@@ -9,7 +9,7 @@ import { workflows } from '../src/workflows.ts';
 export const diagramsDirectory = fileURLToPath(new URL('../../../docs/machines/', import.meta.url));
 
 /** How to regenerate the diagrams, from the repository root. */
-export const regenerateCommand = 'npx tsx packages/machines/scripts/writeDiagrams.ts';
+export const regenerateCommand = 'pnpm --filter @chatflow/machines diagrams';
 
 /**
  * The Markdown page of one workflow's diagram: a heading, the workflow's description
