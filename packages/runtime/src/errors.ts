@@ -13,6 +13,7 @@ export const ChatflowErrorCode = {
   CONFLICT: 'CONFLICT',
 } as const;
 
+/** One of the {@link ChatflowErrorCode} values. */
 export type ChatflowErrorCode = (typeof ChatflowErrorCode)[keyof typeof ChatflowErrorCode];
 
 /**
