@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataFolder, runScript, startInteractive, tempDir } from './support/runBot.ts';
+import { dataFolder, runDemo, runScript, startInteractive, tempDir } from './support/runBot.ts';
 
 const houses = join(dataFolder, 'houses.csv');
 const customers = join(dataFolder, 'customers.csv');
@@ -70,6 +70,36 @@ describe('main (console mode)', { timeout: 120_000 }, () => {
     const trained = answerTo(run.stdout, '1');
     expect(trained).toMatch(/Accuracy \d+(\.\d+)?% on the holdout/);
     expect(trained).toContain('Saved as model logistic_regression-');
+  });
+
+  it('should walk all four workflows of the demo script with real scores', async () => {
+    const dataDir = await tempDir('stats-bot-demo-');
+    const run = await runDemo(dataDir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const out = run.stdout;
+    // Exploration: schema, rows, summary, a histogram picture, value counts, done.
+    expect(answerTo(out, 'schema')).toContain('300 rows, 7 columns');
+    expect(answerTo(out, 'histogram price')).toContain(
+      `[picture saved to ${join(dataDir, 'outputs', 'histogram-price.png')}]`,
+    );
+    expect(answerTo(out, 'what about garden?')).toContain('Values of "garden"');
+    expect(answerTo(out, 'done')).toContain('Done exploring.');
+    // Statistics, referring back to the loaded data.
+    expect(answerTo(out, 'area_m2, rooms, price')).toContain('Descriptive statistics (300 rows)');
+    expect(answerTo(out, 'what about correlation?')).toMatch(/area_m2 ~ price: r = 0\.9\d+/);
+    expect(answerTo(out, 'area_m2, price')).toMatch(/R² = 0\.\d+/);
+    expect(answerTo(out, 't-test of rooms and age_years')).toContain('Welch two-sample t-test');
+    // Training: holdout scores of a forest, a linear model and a classifier.
+    expect(answerTo(out, 'random forest')).toMatch(/R² = 0\.\d+, RMSE = \d+/);
+    expect(answerTo(out, 'linear regression')).toMatch(/R² = 0\.\d+/);
+    expect(answerTo(out, 'logistic regression')).toMatch(/Accuracy \d+(\.\d)?% on the holdout/);
+    // Prediction: previews and CSV files.
+    expect(answerTo(out, 'use it')).toMatch(
+      /\[file saved to .*predictions-linear_regression-.*\.csv\]/,
+    );
+    expect(out).toMatch(/Predicted churned for 300 rows of customers\.csv/);
+    expect(answerTo(out, '/status')).toContain('logistic_regression-');
   });
 
   it('should resume a conversation where it stopped when started again', async () => {

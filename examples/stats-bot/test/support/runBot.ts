@@ -47,6 +47,19 @@ export async function runScript(
   const scriptDir = await tempDir('stats-bot-script-');
   const script = join(scriptDir, 'script.txt');
   await writeFile(script, `${lines.join('\n')}\n`);
+  return runScriptFile(script, dataDir, extraArgs);
+}
+
+/** Runs the package's `demo.txt` script. */
+export function runDemo(dataDir: string): Promise<BotRun> {
+  return runScriptFile(join(packageDir, 'demo.txt'), dataDir, []);
+}
+
+function runScriptFile(
+  script: string,
+  dataDir: string,
+  extraArgs: readonly string[],
+): Promise<BotRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
