@@ -181,6 +181,11 @@ describe('main (console mode)', { timeout: 120_000 }, () => {
     bot.child.kill('SIGKILL');
     expect(await bot.exited).toBeNull();
 
+    const again = startInteractive(dataDir);
+    await again.waitFor(/Welcome back\. We were in "Train a model", at step selecting_features\./);
+    again.type('/quit');
+    expect(await again.exited).toBe(0);
+
     const run = await runScript(['/status', 'area_m2, rooms'], dataDir);
     expect(answerTo(run.stdout, '/status')).toContain(
       'Workflow: Train a model, step selecting_features.',
