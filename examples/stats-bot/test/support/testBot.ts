@@ -12,6 +12,7 @@ import { type ArtifactStore, createArtifactStore } from '../../src/artifactStore
 import { createAnalyticsActors } from '../../src/createAnalyticsActors.ts';
 import { createStatsBot, type StatsBot } from '../../src/createStatsBot.ts';
 import { createStderrLogger } from '../../src/createStderrLogger.ts';
+import type { TrainingJob } from '../../src/trainInWorker.ts';
 import { runTrainingJob } from '../../src/trainingWorker.ts';
 import type { ChatKey, Reply } from '../../src/types.ts';
 import { dataFolder } from './runBot.ts';
@@ -37,19 +38,29 @@ export interface TestBot {
 
 export const defaultKey: ChatKey = { userId: 7, conversationId: 'chat-1' };
 
-/** Opens a {@link TestBot}. */
-export async function openTestBot(config: RuntimeConfigInput = {}): Promise<TestBot> {
+/**
+ * Opens a {@link TestBot}. Training runs in this thread unless `inWorker` is set (then
+ * as in production, in a worker thread).
+ */
+export async function openTestBot(
+  config: RuntimeConfigInput = {},
+  options: { inWorker?: boolean } = {},
+): Promise<TestBot> {
   const store = createStore('memory');
   const artifacts = createArtifactStore(store[sessionStoreSymbol]);
   let runtime: Runtime | undefined;
   const actors = createAnalyticsActors({
     runtime: () => runtime as Runtime,
     artifacts,
-    train: async (job) => {
-      const result = runTrainingJob(job);
-      if (!result.ok) throw new Error(result.message);
-      return result;
-    },
+    ...(options.inWorker
+      ? {}
+      : {
+          train: async (job: TrainingJob) => {
+            const result = runTrainingJob(job);
+            if (!result.ok) throw new Error(result.message);
+            return result;
+          },
+        }),
   });
   runtime = createRuntime({
     workflows,
