@@ -34,7 +34,7 @@ export const grammyBotsScenario: Scenario = {
     const loaded = await loadTrainingMachine();
     try {
       for (const concurrency of [1, 64]) {
-        const sessions = context.quick ? 10 : concurrency === 1 ? 150 : 600;
+        const sessions = context.quick ? 10 : concurrency === 1 ? 100 : 300;
         recorder.parameters[`sessionsPerRun.c${concurrency}`] = sessions;
         await measureStepVariants(recorder, context, concurrency, [
           {

@@ -25,7 +25,7 @@ export const inMemoryStepsScenario: Scenario = {
       return recorder.result();
     }
     const { machine } = loaded;
-    const sessions = context.quick ? 30 : 2000;
+    const sessions = context.quick ? 30 : 800;
     recorder.parameters.sessionsPerRun = sessions;
     recorder.parameters.stepsPerSession = 5;
     recorder.note(
