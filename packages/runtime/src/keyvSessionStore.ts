@@ -1,6 +1,7 @@
 import type { Keyv } from 'keyv';
 import { StoreUnavailableError } from './errors.ts';
 import { createKeyedQueue } from './keyedQueue.ts';
+import { parseStorageKey } from './keys.ts';
 import type { SessionStore, StoredRecord, WriteOptions } from './sessionStore.ts';
 
 const wrapped = new WeakMap<Keyv, SessionStore>();
@@ -56,6 +57,18 @@ function addressOf(keyv: Keyv): string {
   }
 }
 
+/** What a key holds, for messages that must not carry user ids. */
+function describeKey(key: string): string {
+  const kind = parseStorageKey(key)?.kind;
+  if (kind === undefined) return 'a key';
+  return {
+    session: 'a session record',
+    data: 'a data blob',
+    index: 'a user index',
+    quarantine: 'a quarantined record',
+  }[kind];
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -63,9 +76,11 @@ function messageOf(error: unknown): string {
 /**
  * Wraps a plain Keyv into the runtime's {@link SessionStore}:
  *
- * - a failed read or write throws `StoreUnavailableError` (reads go through
- *   `getRaw`, which lets the backend's error through; a `set` that answers `false`
- *   counts as failed), so a failing store is never mistaken for a missing session;
+ * - a failed read or write throws `StoreUnavailableError`, so a failing store is never
+ *   mistaken for a missing session: reads go through `getRaw`, which lets the
+ *   backend's error through; an error the adapter catches itself and emits (as
+ *   `@keyv/redis` does by default) fails the operation that was running; a `set` that
+ *   answers `false` counts as failed;
  * - compare-and-set runs in process under a per-key mutex (`atomic: false`: two
  *   processes sharing the backend are not protected from each other; use
  *   `@chatflow/adapters`' `createStore` for that);
@@ -89,48 +104,62 @@ export function createKeyvSessionStore(keyv: Keyv): SessionStore {
 
   const address = addressOf(keyv);
   const mutex = createKeyedQueue();
+  // Some adapters (@keyv/redis by default) catch their own errors, emit them and answer
+  // `undefined`: an error emitted while an operation ran makes that operation fail.
+  let errorsSeen = 0;
+  let lastEmitted: unknown;
+  (keyv as unknown as { on?: (event: string, listener: (error: unknown) => void) => void }).on?.(
+    'error',
+    (error: unknown) => {
+      errorsSeen += 1;
+      lastEmitted = error;
+    },
+  );
   const fail = (action: string, key: string, cause?: unknown): StoreUnavailableError =>
     cause instanceof StoreUnavailableError
       ? cause
       : new StoreUnavailableError(
           'keyv',
           address,
-          `${action} ${key.slice(0, 80)} failed${cause === undefined ? '' : `: ${messageOf(cause)}`}`,
+          `${action} ${describeKey(key)} failed${cause === undefined ? '' : `: ${messageOf(cause)}`}`,
           cause === undefined ? undefined : { cause },
         );
+
+  async function watched<T>(action: string, key: string, operation: () => Promise<T>): Promise<T> {
+    const before = errorsSeen;
+    let result: T;
+    try {
+      result = await operation();
+    } catch (error) {
+      throw fail(action, key, error);
+    }
+    if (errorsSeen !== before)
+      throw fail(action, key, lastEmitted ?? new Error('the store reported an error'));
+    return result;
+  }
 
   async function readRaw(
     key: string,
   ): Promise<{ value: unknown; expires?: number | null } | undefined> {
-    try {
-      const raw = (await keyv.getRaw(key)) as
-        | { value: unknown; expires?: number | null }
-        | undefined;
-      return raw ?? undefined;
-    } catch (error) {
-      throw fail('reading', key, error);
-    }
+    const raw = await watched(
+      'reading',
+      key,
+      () => keyv.getRaw(key) as Promise<{ value: unknown; expires?: number | null } | undefined>,
+    );
+    return raw ?? undefined;
   }
 
   async function write(key: string, value: string, ttlMs: number | undefined): Promise<void> {
-    let written: boolean;
-    try {
-      written = await keyv.set(key, value, ttlMs !== undefined && ttlMs > 0 ? ttlMs : undefined);
-    } catch (error) {
-      throw fail('writing', key, error);
-    }
+    const written = await watched('writing', key, () =>
+      keyv.set(key, value, ttlMs !== undefined && ttlMs > 0 ? ttlMs : undefined),
+    );
     if (written === false) throw fail('writing', key);
   }
 
   async function remove(key: string): Promise<boolean> {
     const existed = (await readRaw(key)) !== undefined;
     if (!existed) return false;
-    let deleted: boolean;
-    try {
-      deleted = await keyv.delete(key);
-    } catch (error) {
-      throw fail('deleting', key, error);
-    }
+    const deleted = await watched('deleting', key, () => keyv.delete(key));
     if (!deleted && (await readRaw(key)) !== undefined) throw fail('deleting', key);
     return true;
   }

@@ -61,7 +61,8 @@ export function createSessionOperations(core: RuntimeCore) {
     key: NormalizedSessionKey,
     loaded: Extract<LoadedSession, { kind: 'unreadable' }>,
   ): Promise<void> {
-    const target = quarantineStorageKey(key, `${now()}-${loaded.revision}`);
+    const tag = `${now()}-${loaded.revision}-${crypto.randomUUID().slice(0, 8)}`;
+    const target = quarantineStorageKey(key, tag);
     await access.call((store) =>
       store.compareAndSet(
         target,

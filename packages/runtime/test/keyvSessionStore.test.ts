@@ -89,6 +89,41 @@ describe('createKeyvSessionStore', () => {
     expect(await store.compareAndSet('k', 1, { value: 'w', revision: 2 })).toBe(true);
   });
 
+  it('should fail a read whose adapter swallowed its error and emitted it', async () => {
+    const listeners: ((error: unknown) => void)[] = [];
+    let down = false;
+    const map = new Map<string, unknown>();
+    const adapter = {
+      async get(key: string) {
+        if (down) {
+          for (const listener of listeners) listener(new Error('socket closed'));
+          return undefined;
+        }
+        return map.get(key);
+      },
+      async set(key: string, value: unknown) {
+        map.set(key, value);
+        return true;
+      },
+      delete: async (key: string) => map.delete(key),
+      clear: async () => map.clear(),
+      on(event: string, listener: (error: unknown) => void) {
+        if (event === 'error') listeners.push(listener);
+        return adapter;
+      },
+    };
+    const store = createKeyvSessionStore(
+      new Keyv({ store: adapter as unknown as KeyvStoreAdapter }),
+    );
+    await store.compareAndSet('k', 0, { value: 'v', revision: 1 });
+    down = true;
+    const error = await store.get('k').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toContain('socket closed');
+    down = false;
+    expect(await store.get('k')).toEqual({ value: 'v', revision: 1 });
+  });
+
   it('should treat a set answering false as a failed write', async () => {
     const map = new Map<string, unknown>();
     const adapter = {
