@@ -38,8 +38,8 @@ export interface ArtifactStore {
   saveOutput(userId: string | number, output: StoredOutput): Promise<string>;
   /** Loads a saved file, or `undefined` when it is gone. */
   loadOutput(userId: string | number, outputId: string): Promise<StoredOutput | undefined>;
-  /** Deletes every model and file of a user; returns how many were deleted. */
-  forgetUser(userId: string | number): Promise<number>;
+  /** Deletes every model and file of a user; returns how many of each were deleted. */
+  forgetUser(userId: string | number): Promise<{ models: number; outputs: number }>;
 }
 
 const encoder = new TextEncoder();
@@ -102,8 +102,12 @@ export function createArtifactStore(
     async forgetUser(userId) {
       const keys: string[] = [];
       for await (const key of store.keys(userPrefix(userId))) keys.push(key);
-      let deleted = 0;
-      for (const key of keys) if (await store.deleteBytes(key)) deleted += 1;
+      const deleted = { models: 0, outputs: 0 };
+      for (const key of keys) {
+        if (!(await store.deleteBytes(key))) continue;
+        if (key.startsWith(`${userPrefix(userId)}model:`)) deleted.models += 1;
+        else deleted.outputs += 1;
+      }
       return deleted;
     },
   };

@@ -278,10 +278,11 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
       }
       case 'forget': {
         const removed = await runtime.forgetUser(key.userId);
-        const files = await artifacts.forgetUser(key.userId);
+        const stored = await artifacts.forgetUser(key.userId);
+        const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
         return [
           {
-            text: `Done: I deleted everything I kept about you (${removed.sessions} session${removed.sessions === 1 ? '' : 's'}, ${removed.dataBlobs} data set${removed.dataBlobs === 1 ? '' : 's'}, ${files} model${files === 1 ? '' : 's'} and file${files === 1 ? '' : 's'}).`,
+            text: `Done: I deleted everything I kept about you (${count(removed.sessions, 'session')}, ${count(removed.dataBlobs, 'data set')}, ${count(stored.models, 'model')}, ${count(stored.outputs, 'produced file')}).`,
           },
         ];
       }

@@ -24,7 +24,7 @@ describe('createArtifactStore', () => {
     expect(output?.name).toBe('predictions.csv');
     expect(new TextDecoder().decode(output?.bytes)).toBe('a,b\n1,2\n');
 
-    expect(await artifacts.forgetUser(1)).toBe(2);
+    expect(await artifacts.forgetUser(1)).toEqual({ models: 1, outputs: 1 });
     expect(await artifacts.loadModel(1, 'm-1')).toBeUndefined();
     expect(await artifacts.loadOutput(1, outputId)).toBeUndefined();
     expect(await artifacts.loadModel('1:2', 'm-1')).toEqual({ weights: [3] });

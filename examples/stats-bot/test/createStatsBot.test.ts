@@ -231,7 +231,9 @@ describe('createStatsBot', () => {
     expect(await test.artifacts.loadModel(7, modelId)).toBeDefined();
 
     const text = await test.say('/forget');
-    expect(text).toMatch(/I deleted everything I kept about you \(1 session, 1 data set, 1 model/);
+    expect(text).toContain(
+      'I deleted everything I kept about you (1 session, 1 data set, 1 model, 0 produced files).',
+    );
     expect(await test.artifacts.loadModel(7, modelId)).toBeUndefined();
     expect(await test.runtime.getSession(defaultKey)).toBeUndefined();
     expect((await test.runtime.getSession(other))?.dataset?.name).toBe('customers.csv');
