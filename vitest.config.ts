@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*', 'bench'],
+    projects: ['packages/*', 'examples/*', 'bench', 'tests/*'],
     reporters: ['default', './scripts/summaryReporter.ts'],
   },
 });
