@@ -115,7 +115,9 @@ export function parseSessionRecord(text: string): SessionRecord | undefined {
   }
   const result = sessionRecordSchema.safeParse(json);
   if (!result.success) return undefined;
-  return result.data as SessionRecord;
+  // The schema only checks (it transforms nothing); the parsed JSON keeps the key order
+  // the snapshot was written in, which comparisons with a live actor's snapshot rely on.
+  return json as SessionRecord;
 }
 
 /** Writes a record as the JSON string the store keeps. */

@@ -155,19 +155,24 @@ describe('restart', () => {
     expect(first.trainer.runs).toBe(1);
     await first.runtime.shutdown();
 
-    const second = createTestRuntime({ store, clock });
-    expect((await second.runtime.getOrCreateSession(users[0]!)).workflow?.state).toBe(
-      'selecting_target',
-    );
+    const held = createGate();
+    const second = createTestRuntime({ store, clock, trainerGate: held.wait });
+    const reloaded = await second.runtime.getOrCreateSession(users[0]!);
+    expect(reloaded.workflow?.state).toBe('selecting_target');
     expect(
       await second.runtime.send(users[0]!, { type: 'target.selected', column: 'y' }),
     ).toMatchObject({ ok: true, state: 'selecting_features' });
+
     expect(
       await second.runtime.send(users[1]!, { type: 'features.selected', columns: ['x'] }),
     ).toMatchObject({ ok: true, state: 'training' });
     const completed = nextEvent(second.runtime, 'workflow.completed');
     const resumed = await second.runtime.getOrCreateSession(users[2]!);
     expect(resumed.workflow?.state).toBe('training');
+    // Rehydrating wrote nothing of its own: the restored actor matched the record.
+    expect((await second.runtime.getSession(users[2]!))?.revision).toBe(resumed.revision);
+    held.open();
+
     await completed;
     await vi.waitFor(async () => {
       expect((await second.runtime.getSession(users[1]!))?.models).toHaveLength(1);

@@ -126,7 +126,10 @@ describe('send', () => {
     const dataset = await runtime.storeData(key, sampleTable());
     await runtime.send(key, { type: 'data.uploaded', dataset });
     await runtime.send(key, { type: 'target.selected', column: 'y' });
+    const before = (await runtime.getSession(key))?.revision ?? 0;
     await runtime.send(key, { type: 'features.selected', columns: ['x'] });
+    // Entering a state that invokes work is one write: the live actor matches it.
+    expect((await runtime.getSession(key))?.revision).toBe(before + 1);
     const step = await runtime.send(key, { type: 'xstate.done.actor.training', output: {} });
     expect(step).toMatchObject({ ok: false, code: 'INVALID_EVENT', state: 'training' });
     expect(step.ok ? '' : step.message).toContain('This step accepts: cancel.');
