@@ -3,13 +3,13 @@ import {
   ChatflowError,
   DataTooLargeError,
   type Runtime,
-  SessionNotFoundError,
   type SessionView,
   type StepResult,
 } from '@chatflow/runtime';
 import { AnalyticsError } from './analytics/AnalyticsError.ts';
 import { ingestFile } from './analytics/ingestFile.ts';
 import type { ArtifactStore } from './artifactStore.ts';
+import { createChatHistory } from './createChatHistory.ts';
 import { createChatLine } from './createChatLine.ts';
 import { describeSession } from './describeSession.ts';
 import {
@@ -23,8 +23,8 @@ import { helpText } from './helpText.ts';
 import { mergeReplies } from './mergeReplies.ts';
 import { parseChoice } from './parseChoice.ts';
 import { type Intent, parseIntent } from './parseIntent.ts';
-import { type RecordedAction, respondInStep, type StepAction } from './respondInStep.ts';
-import type { ChatBot, ChatKey, Choice, FilePayload, Reply, ReplyListener } from './types.ts';
+import { respondInStep, type StepAction } from './respondInStep.ts';
+import type { ChatBot, ChatKey, FilePayload, Reply, ReplyListener } from './types.ts';
 import { uploadTooLarge } from './uploadTooLarge.ts';
 
 /** Options of {@link createStatsBot}. */
@@ -43,12 +43,6 @@ export interface StatsBotOptions {
 /** The bot core: a {@link ChatBot} over the runtime; `close` stops listening to it. */
 export interface StatsBot extends ChatBot {
   close(): void;
-}
-
-/** What an assistant message keeps in the history: the choices it offered. */
-interface OfferedChoices {
-  choices: Choice[];
-  multiple: boolean;
 }
 
 const defaultMaxUploadBytes = 20 * 2 ** 20;
@@ -101,6 +95,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
   const { runtime, artifacts } = options;
   const maxUploadBytes = options.maxUploadBytes ?? defaultMaxUploadBytes;
   const line = createChatLine();
+  const history = createChatHistory(runtime);
   const listeners = new Set<ReplyListener>();
   const waiters = new Map<string, Set<() => void>>();
   const keyId = (key: ChatKey): string => JSON.stringify([String(key.userId), key.conversationId]);
@@ -114,43 +109,6 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
 
   const describe = async (session: SessionView, step: StepView | null): Promise<Reply[]> =>
     step ? describeStep(step, surroundingsOf(session)) : [];
-
-  /** Keeps the bot's replies in the history, with the choices of the last one offering some. */
-  const remember = async (key: ChatKey, replies: readonly Reply[]): Promise<void> => {
-    for (const reply of replies) {
-      const metadata: Record<string, unknown> = {};
-      if (reply.choices && reply.choices.length > 0) {
-        metadata.choices = { choices: reply.choices, multiple: reply.multiple === true };
-      }
-      if (reply.image) metadata.image = reply.image.name;
-      if (reply.file) metadata.file = reply.file.name;
-      try {
-        await runtime.addToHistory(key, { role: 'assistant', text: reply.text, metadata });
-      } catch (error) {
-        // The session is gone (the user asked to be forgotten): nothing to remember.
-        if (error instanceof SessionNotFoundError) return;
-        throw error;
-      }
-    }
-  };
-
-  /** The choices of the bot's latest message, when it offered some. */
-  const lastOffered = async (key: ChatKey): Promise<OfferedChoices | undefined> => {
-    const history = await runtime.getHistory(key, 12);
-    const last = [...history].reverse().find((message) => message.role === 'assistant');
-    const offered = last?.metadata?.choices as OfferedChoices | undefined;
-    return offered && Array.isArray(offered.choices) ? offered : undefined;
-  };
-
-  /** The workflow action of the user's latest message that led to one. */
-  const lastAction = async (key: ChatKey): Promise<RecordedAction | undefined> => {
-    const history = await runtime.getHistory(key, 20);
-    for (const message of [...history].reverse()) {
-      const action = message.metadata?.action as RecordedAction | undefined;
-      if (message.role === 'system' && action && typeof action.workflow === 'string') return action;
-    }
-    return undefined;
-  };
 
   /** Says `message` with the choices of the current step, so the user can answer again. */
   const explainInStep = async (session: SessionView, message: string): Promise<Reply> => {
@@ -264,8 +222,8 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
       case 'status':
         return describeSession(session, await describe(session, activeWorkflow(session) ?? null));
       case 'history': {
-        const history = await runtime.getHistory(key, 21);
-        const earlier = history
+        const messages = await runtime.getHistory(key, 21);
+        const earlier = messages
           .slice(0, -1)
           .filter((message) => message.role !== 'system')
           .slice(-10);
@@ -299,7 +257,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
 
   const onText = async (key: ChatKey, session: SessionView, text: string): Promise<Reply[]> => {
     let intent = parseIntent(text);
-    const offered = text.trim().startsWith('/') ? undefined : await lastOffered(key);
+    const offered = text.trim().startsWith('/') ? undefined : await history.lastOffered(key);
     let picked: string[] | undefined;
     if (offered) {
       const pick = parseChoice(text, offered.choices, { multiple: offered.multiple });
@@ -318,15 +276,9 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
       text,
       intent,
       ...(picked ? { picked } : {}),
-      lastAction: () => lastAction(key),
+      lastAction: () => history.lastAction(key),
     });
-    if (response.action) {
-      await runtime.addToHistory(key, {
-        role: 'system',
-        text: `action: ${response.action.workflow}`,
-        metadata: { action: response.action },
-      });
-    }
+    if (response.action) await history.recordAction(key, response.action);
     if (response.actions.length > 0) return perform(key, response.actions);
     if (response.explain !== undefined) return [await explainInStep(session, response.explain)];
     return (response.replies ?? []).map((reply) =>
@@ -402,7 +354,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
     }
     if (session.reset) notes.push({ text: resetNotes[session.reset] ?? 'We start afresh.' });
     const userText = 'file' in message ? `[file ${message.file.name}]` : message.text;
-    await runtime.addToHistory(key, { role: 'user', text: userText });
+    await history.rememberUser(key, userText);
     let replies: Reply[];
     try {
       replies =
@@ -414,7 +366,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
       replies = [{ text: error.message }];
     }
     const all = mergeReplies([...notes, ...replies]);
-    await remember(key, all);
+    await history.rememberReplies(key, all);
     return all;
   };
 
@@ -435,7 +387,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
       .run(key, async () => {
         const session = await runtime.getOrCreateSession(key);
         const replies = mergeReplies(await describe(session, step));
-        await remember(key, replies);
+        await history.rememberReplies(key, replies);
         emit(key, replies);
       })
       .catch((error: unknown) => {
