@@ -23,6 +23,21 @@ export interface TelegramBotOptions {
   onError?: (error: unknown) => void;
 }
 
+/** The commands the bot lists in Telegram's command menu. */
+export const telegramCommands = [
+  { command: 'start', description: 'the menu' },
+  { command: 'train', description: 'train a model' },
+  { command: 'predict', description: 'predict with a model' },
+  { command: 'stats', description: 'run a statistical analysis' },
+  { command: 'explore', description: 'explore a data set' },
+  { command: 'status', description: 'where we are' },
+  { command: 'back', description: 'the previous step' },
+  { command: 'cancel', description: 'stop the workflow' },
+  { command: 'history', description: 'our last messages' },
+  { command: 'forget', description: 'delete everything about me' },
+  { command: 'help', description: 'how this works' },
+];
+
 /** Telegram's limit on files a bot may download, in bytes. */
 const telegramDownloadLimit = 20 * 2 ** 20;
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CliUsageError, parseCliOptions, usage } from './cliOptions.ts';
-import { createTelegramBot } from './createTelegramBot.ts';
+import { createTelegramBot, telegramCommands } from './createTelegramBot.ts';
 import { openStatsBot } from './openStatsBot.ts';
 import { parseScript } from './parseScript.ts';
 import { runConsole } from './runConsole.ts';
@@ -47,6 +47,7 @@ async function main(): Promise<number> {
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    await telegram.api.setMyCommands(telegramCommands);
     await telegram.start({
       onStart: (info) => {
         process.stderr.write(`Telegram bot @${info.username} is running (Ctrl+C stops it).\n`);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { InputFile } from 'grammy';
 import type { InlineKeyboardMarkup, Update, UserFromGetMe } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTelegramBot } from '../src/createTelegramBot.ts';
+import { createTelegramBot, telegramCommands } from '../src/createTelegramBot.ts';
+import { parseIntent } from '../src/parseIntent.ts';
 import { dataFolder } from './support/runBot.ts';
 import { openTestBot, type TestBot } from './support/testBot.ts';
 
@@ -256,6 +257,12 @@ describe('createTelegramBot', () => {
     const document = sent('sendDocument')[0]?.payload ?? {};
     expect((document.document as InputFile).filename).toMatch(/^predictions-linear_regression-/);
     expect(String(document.caption)).toContain('Predicted price for 300 rows');
+  });
+
+  it('should list only commands the bot understands in the command menu', () => {
+    for (const { command } of telegramCommands) {
+      expect(parseIntent(`/${command}`)).toMatchObject({ kind: 'command', command });
+    }
   });
 
   it('should tell the user that media is not data', async () => {
