@@ -161,7 +161,12 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       return;
     }
     await printReplies(await bot.greet(key));
-    const lines = createInterface({ input: options.input, terminal: false });
+    // In a terminal, readline edits the line (arrows, history); from a pipe it only splits.
+    const tty = (options.input as { isTTY?: boolean }).isTTY === true;
+    const lines = createInterface({
+      input: options.input,
+      ...(tty ? { output, terminal: true } : { terminal: false }),
+    });
     output.write('> ');
     for await (const raw of lines) {
       const line = raw.trim();
