@@ -41,7 +41,7 @@ export const redisStepsScenario: Scenario = {
     );
     try {
       for (const concurrency of [1, 64]) {
-        const sessions = context.quick ? 20 : concurrency === 1 ? 250 : 1000;
+        const sessions = context.quick ? 20 : concurrency === 1 ? 200 : 600;
         recorder.parameters[`sessionsPerRun.c${concurrency}`] = sessions;
         await measureStepVariants(recorder, context, concurrency, [
           {

@@ -30,7 +30,7 @@ export const sessionRetrievalScenario: Scenario = {
   title: 'Session retrieval',
   async run(context) {
     const recorder = new ScenarioRecorder(this.id, this.title);
-    const sessions = context.quick ? 50 : 1000;
+    const sessions = context.quick ? 50 : 600;
     const coldRegistry = 10;
     recorder.parameters.sessions = sessions;
     recorder.parameters.coldMaxConcurrentSessions = coldRegistry;
