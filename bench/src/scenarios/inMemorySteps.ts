@@ -29,7 +29,7 @@ export const inMemoryStepsScenario: Scenario = {
     recorder.parameters.sessionsPerRun = sessions;
     recorder.parameters.stepsPerSession = 5;
     recorder.note(
-      'A step is an event sent until its new snapshot is stored; each session is startWorkflow + 4 user events + the trainer finishing (5 steps). Latency percentiles cover the 4 user events.',
+      'A step is an event sent until its new snapshot is stored; each chatflow session is getOrCreateSession, startWorkflow, 4 sends and the trainer finishing (5 steps); each Keyv-loop session is an initial set, 4 get-rehydrate-send-set rounds and a set after training. Latency percentiles cover the 4 user events.',
     );
 
     for (const concurrency of [1, 64]) {
