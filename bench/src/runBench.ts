@@ -44,9 +44,14 @@ export interface RunBenchOptions {
   scenarios?: readonly Scenario[];
 }
 
+/** The commit measured, marked `+uncommitted` when the chatflow sources differ from it. */
 function gitCommit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    const root = git('rev-parse', '--show-toplevel');
+    const changed = git('-C', root, 'status', '--porcelain', '--', 'packages', 'examples');
+    return changed === '' ? head : `${head}+uncommitted`;
   } catch {
     return 'unavailable';
   }
