@@ -104,7 +104,7 @@ export function measurementsTable(scenarios: readonly ScenarioResult[]): string 
     }
     for (const missing of scenario.unavailable) {
       lines.push(
-        row([scenario.title, missing.what, 'chatflow', 'not available', missing.reason, '', '0']),
+        row([scenario.title, missing.what, '—', 'not available', missing.reason, '', '0']),
       );
     }
     if (scenario.status === 'failed') {
@@ -144,4 +144,43 @@ export function renderReport(report: BenchReport): string {
     measurementsTable(report.scenarios),
     '',
   ].join('\n');
+}
+
+function shortLabel(label: string): string {
+  return label.split(',')[0] ?? label;
+}
+
+/**
+ * The targets as a compact Markdown table for a README: one row per target, the
+ * baselines by their short names.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('table.md', summaryTable(report.scenarios));
+ * ```
+ */
+export function summaryTable(scenarios: readonly ScenarioResult[]): string {
+  const lines = [
+    row(['scenario', 'chatflow', 'baseline', 'ratio', 'target', 'met']),
+    row(['---', '---:', '---', '---:', '---', '---']),
+  ];
+  for (const scenario of scenarios) {
+    for (const target of scenario.targets) {
+      lines.push(
+        row([
+          `${scenario.title}: ${target.label}`,
+          target.chatflow ? withUnit(target.chatflow.value, target.chatflow.unit) : 'not available',
+          target.baselines.length === 0
+            ? '—'
+            : target.baselines
+                .map((b) => `${withUnit(b.value, b.unit)} ${shortLabel(b.label)}`)
+                .join('; '),
+          target.ratio === null ? '—' : `${target.ratio.toFixed(2)}x`,
+          target.target,
+          target.met === null ? 'n/a' : target.met ? 'yes' : '**no**',
+        ]),
+      );
+    }
+  }
+  return lines.join('\n');
 }
