@@ -18,7 +18,12 @@ export type CallbackAction =
   /** Cancels the workflow. */
   | { kind: 'cancel'; tag: string }
   /** Starts the workflow of this type. */
-  | { kind: 'start'; workflow: string };
+  | { kind: 'start'; workflow: string }
+  /**
+   * Picks the choice whose value travels in the data itself (a host's reply, see the
+   * middleware's `respond` option); `tag` names the session's step it was offered in.
+   */
+  | { kind: 'value'; tag: string; value: string };
 
 /** Telegram's limit on a button's callback data, in bytes. */
 export const maxCallbackDataBytes = 64;
@@ -37,6 +42,7 @@ const patterns = {
   back: new RegExp(`^b:(${tagPattern})$`),
   cancel: new RegExp(`^x:(${tagPattern})$`),
   start: /^w:([A-Za-z0-9_.-]{1,56})$/,
+  value: new RegExp(`^v:(${tagPattern}):([\\s\\S]+)$`),
 };
 
 /**
@@ -54,7 +60,8 @@ export function stepTag(parts: readonly string[]): string {
 
 /**
  * Encodes an action as callback data, or `undefined` when it cannot fit in
- * {@link maxCallbackDataBytes} (a workflow type longer than 56 characters).
+ * {@link maxCallbackDataBytes} (a workflow type longer than 56 characters, a value
+ * longer than 52 bytes).
  *
  * @example
  * ```ts
@@ -81,6 +88,9 @@ export function encodeCallbackData(action: CallbackAction): string | undefined {
       break;
     case 'start':
       data = `w:${action.workflow}`;
+      break;
+    case 'value':
+      data = `v:${action.tag}:${action.value}`;
       break;
   }
   // Round-trip check: anything the decoder would refuse is not emitted.
@@ -114,6 +124,8 @@ export function decodeCallbackData(data: string): CallbackAction | undefined {
   if (match) return { kind: 'cancel', tag: match[1]! };
   match = patterns.start.exec(body);
   if (match) return { kind: 'start', workflow: match[1]! };
+  match = patterns.value.exec(body);
+  if (match) return { kind: 'value', tag: match[1]!, value: match[2]! };
   return undefined;
 }
 

@@ -9,17 +9,25 @@ import {
 import type { Context, InlineKeyboard, MiddlewareFn } from 'grammy';
 import type { Document } from 'grammy/types';
 import { type CallbackAction, isMaskWithin, maskIndexes } from './callbackData.ts';
+import { createHostConversation } from './createHostConversation.ts';
 import { defaultStepControls } from './defaultStepControls.ts';
 import { defaultTexts } from './defaultTexts.ts';
 import { clipText, describeStep } from './describeStep.ts';
 import { downloadTelegramFile } from './downloadTelegramFile.ts';
 import { createKeyedQueue } from './keyedQueue.ts';
 import { readStepText } from './readStepText.ts';
-import { builtinCommands, type Intent, recognizeUpdate } from './recognizeUpdate.ts';
+import {
+  builtinCommands,
+  hostModeCommands,
+  type Intent,
+  recognizeUpdate,
+} from './recognizeUpdate.ts';
+import { splitText } from './splitText.ts';
 import { acceptedEvents, stepKeyboard, tagOfStep, workflowMenu } from './stepKeyboard.ts';
 import type {
   ChatflowMiddleware,
   ChatflowMiddlewareOptions,
+  Reply,
   StepSource,
   WorkflowEventObject,
 } from './types.ts';
@@ -71,6 +79,12 @@ const viewOf = (result: StepResult & { ok: true }): WorkflowView => ({
  * Steps the runtime takes without a message (training finished) are sent to the chat
  * with `api.sendMessage`, after any reply in progress.
  *
+ * With the `respond` option a host writes the replies instead (text, choices, pictures,
+ * files; see {@link Reply}): text, documents and button presses go to it, and
+ * `chatflow.push(key, replies)` sends what nobody asked for through the same per-chat
+ * line. The middleware keeps the sessions, the order, its commands, the buttons and the
+ * downloads.
+ *
  * @example
  * ```ts
  * import { Bot } from 'grammy';
@@ -111,23 +125,53 @@ export function createChatflowMiddleware<C extends Context = Context>(
       Object.hasOwn(workflows, type),
     ),
   );
-  const commandNames = new Set([...builtinCommands, ...Object.keys(workflowCommands)]);
   const labelOf = (type: string) =>
     Object.hasOwn(workflows, type) ? (workflows[type]?.label ?? type) : type;
   const queue = createKeyedQueue();
+  const hostMode = options.respond !== undefined;
 
-  const commands = [
-    { command: 'start', description: 'choose what to do' },
-    ...Object.entries(workflowCommands).map(([command, type]) => ({
-      command,
-      description: labelOf(type).toLowerCase(),
-    })),
-    { command: 'status', description: 'where am I?' },
-    { command: 'back', description: 'go back one step' },
-    { command: 'cancel', description: 'stop the current job' },
-    { command: 'forget', description: 'delete everything about me' },
-    { command: 'help', description: 'how this works' },
-  ];
+  const builtinDescriptions: Record<string, string> = {
+    start: 'choose what to do',
+    status: 'where am I?',
+    back: 'go back one step',
+    cancel: 'stop the current job',
+    forget: 'delete everything about me',
+    help: 'how this works',
+  };
+  const describeCommand = (command: string) => ({
+    command,
+    description: builtinDescriptions[command] ?? command,
+  });
+  const hostCommands = options.hostCommands ?? [];
+  const ownCommands: readonly string[] = hostMode
+    ? hostModeCommands.filter((name) => !hostCommands.some((host) => host.command === name))
+    : [...builtinCommands, ...Object.keys(workflowCommands)];
+  const commandNames = new Set(ownCommands);
+  const commands = hostMode
+    ? [
+        ...hostCommands.map(({ command, description }) => ({ command, description })),
+        ...ownCommands.map(describeCommand),
+      ]
+    : [
+        describeCommand('start'),
+        ...Object.entries(workflowCommands).map(([command, type]) => ({
+          command,
+          description: labelOf(type).toLowerCase(),
+        })),
+        ...['status', 'back', 'cancel', 'forget', 'help'].map(describeCommand),
+      ];
+  const host = createHostConversation<C>({
+    runtime,
+    workflows,
+    respond: options.respond,
+    texts,
+    commands,
+    download,
+    maxFileBytes,
+    history: options.history ?? false,
+    formatText: options.formatText ?? ((text) => splitText(text)),
+    parseMode: options.parseMode,
+  });
 
   /** The message and keyboard of a workflow step. */
   function renderStep(sessionId: string, workflow: WorkflowView, source: StepSource) {
@@ -390,10 +434,10 @@ export function createChatflowMiddleware<C extends Context = Context>(
       const step = renderStep(session.sessionId, active, 'status');
       return out.reply(`${texts.fileNotExpected}\n\n${step.text}`, step.keyboard);
     }
-    if (document.file_size !== undefined && document.file_size > maxFileBytes) {
-      return out.reply(texts.fileTooLarge(maxFileBytes));
-    }
     const name = document.file_name ?? 'document';
+    if (document.file_size !== undefined && document.file_size > maxFileBytes) {
+      return out.reply(texts.fileTooLarge(maxFileBytes, { name, size: document.file_size }));
+    }
     let dataset: DatasetInfo | string;
     try {
       const bytes = await download({ ctx, fileId: document.file_id, maxBytes: maxFileBytes });
@@ -447,14 +491,19 @@ export function createChatflowMiddleware<C extends Context = Context>(
 
   const middleware: MiddlewareFn<C> = async (ctx, next) => {
     const key = sessionKeyOf(ctx);
-    const intent = key === undefined ? undefined : recognizeUpdate(ctx, commandNames);
+    const intent =
+      key === undefined
+        ? undefined
+        : recognizeUpdate(ctx, commandNames, hostMode ? 'text' : 'pass');
     if (key === undefined || intent === undefined) return next();
-    await queue.run(key.conversationId, () => handle(ctx, key, intent));
+    await queue.run(key.conversationId, () =>
+      hostMode ? host.handle(ctx, key, intent) : handle(ctx, key, intent),
+    );
   };
 
   const unsubscribe: Array<() => void> = [];
   const api = options.api;
-  if (api !== undefined) {
+  if (api !== undefined && !hostMode) {
     unsubscribe.push(
       runtime.on('workflow.transition', (event) => {
         if (event.source !== 'internal') return;
@@ -493,5 +542,19 @@ export function createChatflowMiddleware<C extends Context = Context>(
       for (const stop of unsubscribe.splice(0)) stop();
     },
     idle: () => queue.drain(),
+    push(key: SessionKey, replies: readonly Reply[]) {
+      if (api === undefined) {
+        return Promise.reject(new Error('chatflow: push needs the api option'));
+      }
+      const chat = chatOf(key);
+      if (chat === undefined || replies.length === 0) return Promise.resolve();
+      return queue.run(key.conversationId, async () => {
+        try {
+          await host.send(api, chat, key, replies);
+        } catch (error) {
+          onPushError(error, key);
+        }
+      });
+    },
   };
 }

@@ -28,6 +28,8 @@ export const defaultTexts: ChatflowTexts = {
   },
   notUnderstood: 'Sorry, I did not get that.',
   staleButton: 'That button belongs to an earlier step.',
+  expiredButton: 'That button has expired: please answer by typing, or send /status.',
+  nothingPicked: 'Pick at least one option first.',
   noWorkflow: 'Nothing is running right now.',
   replaced: (label) => `Stopped "${label}" to start this.`,
   cancelled: (label) => `Cancelled "${label}".`,
@@ -64,4 +66,5 @@ export const defaultTexts: ChatflowTexts = {
   failure: 'Sorry, something went wrong on my side. Please try again in a moment.',
   backLabel: '⬅ Back',
   cancelLabel: '✖ Cancel',
+  doneLabel: 'Done',
 };

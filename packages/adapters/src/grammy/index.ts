@@ -9,6 +9,7 @@ export { defaultStepControls } from './defaultStepControls.ts';
 export { defaultTexts } from './defaultTexts.ts';
 export { describeStep } from './describeStep.ts';
 export { downloadTelegramFile } from './downloadTelegramFile.ts';
+export { splitText } from './splitText.ts';
 export type {
   ChatflowMiddleware,
   ChatflowMiddlewareOptions,
@@ -16,6 +17,12 @@ export type {
   DocumentHandler,
   DocumentUploadArgs,
   FileDownloader,
+  HostMessage,
+  Reply,
+  ReplyAttachment,
+  ReplyChoice,
+  RespondArgs,
+  RespondFn,
   StepChoice,
   StepControls,
   StepControlsFn,

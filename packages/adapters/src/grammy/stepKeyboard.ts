@@ -42,10 +42,11 @@ export function tagOfStep(
   return stepTag([sessionId, workflow.type, workflow.state, fingerprint]);
 }
 
-type Button = ReturnType<typeof InlineKeyboard.text>;
+/** One inline button. */
+export type Button = ReturnType<typeof InlineKeyboard.text>;
 
 /** Callback buttons in rows of three short labels or two longer ones. */
-function flowing(buttons: readonly { label: string; data: string }[]): Button[][] {
+export function flowing(buttons: readonly { label: string; data: string }[]): Button[][] {
   const perRow = buttons.every((button) => button.label.length <= 14) ? 3 : 2;
   const rows: Button[][] = [];
   buttons.forEach((button, index) => {

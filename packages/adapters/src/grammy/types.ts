@@ -101,6 +101,67 @@ export type FileDownloader<C extends Context = Context> = (args: {
   maxBytes: number;
 }) => Promise<Uint8Array>;
 
+/** A picture or a file a {@link Reply} carries. */
+export interface ReplyAttachment {
+  /** The file name the user sees, e.g. `histogram-price.png`. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** One option of a {@link Reply}: a button showing `label`; pressing it hands `value` back. */
+export interface ReplyChoice {
+  label: string;
+  value: string;
+}
+
+/**
+ * One message of a host that writes its own replies (the `respond` option), rendered by
+ * the middleware: the text, then an inline keyboard of its choices (toggles and a submit
+ * button when `multiple`), a picture sent as a photo and a file sent as a document.
+ */
+export interface Reply {
+  text: string;
+  /** Options to pick from, shown as inline buttons. */
+  choices?: readonly ReplyChoice[];
+  /** Several choices may be picked: the buttons toggle in place and a submit button sends them. */
+  multiple?: boolean;
+  /** A picture, sent as a photo (the text as its caption when it fits). */
+  image?: ReplyAttachment;
+  /** A file, sent as a document (the text as its caption when it fits). */
+  file?: ReplyAttachment;
+}
+
+/**
+ * What the user did, as the host's `respond` receives it: a text message (commands the
+ * middleware does not answer included, e.g. `/train`), a document (already downloaded),
+ * a press on a choice button (its `value`) or the submit of a multi-select (the values
+ * picked, in option order). Values come back from Telegram: read them as you read typed
+ * text.
+ */
+export type HostMessage =
+  | { text: string }
+  | { file: UploadedDocument }
+  | { choice: string }
+  | { choices: string[] };
+
+/** What the host's `respond` receives. */
+export interface RespondArgs<C extends Context = Context> {
+  ctx: C;
+  key: SessionKey;
+  /**
+   * The session as `getOrCreateSession` gave it for this update (`recovered` and `reset`
+   * included; the middleware already put the notice at the head of the replies).
+   */
+  session: SessionView;
+  runtime: Runtime;
+  message: HostMessage;
+}
+
+/** Answers one update with the host's own replies, sent in order by the middleware. */
+export type RespondFn<C extends Context = Context> = (
+  args: RespondArgs<C>,
+) => Promise<readonly Reply[]> | readonly Reply[];
+
 /** Every text the middleware writes itself (the steps' prompts come from the workflows). */
 export interface ChatflowTexts {
   welcome: string;
@@ -110,6 +171,10 @@ export interface ChatflowTexts {
   reset: Record<NonNullable<SessionView['reset']>, string>;
   notUnderstood: string;
   staleButton: string;
+  /** A button of a host's reply the middleware no longer remembers (after a restart). */
+  expiredButton: string;
+  /** A host's multi-select submitted with nothing picked. */
+  nothingPicked: string;
   noWorkflow: string;
   replaced: (label: string) => string;
   cancelled: (label: string) => string;
@@ -118,7 +183,7 @@ export interface ChatflowTexts {
   status: (session: SessionView, label: string | undefined) => string;
   filesNotAccepted: string;
   fileNotExpected: string;
-  fileTooLarge: (maxBytes: number) => string;
+  fileTooLarge: (maxBytes: number, file: { name: string; size: number }) => string;
   fileUnreadable: (name: string, reason: string) => string;
   dataReceived: (dataset: DatasetInfo) => string;
   usingData: (dataset: DatasetInfo) => string;
@@ -126,6 +191,8 @@ export interface ChatflowTexts {
   failure: string;
   backLabel: string;
   cancelLabel: string;
+  /** The submit button of a host's multi-select, shown as `Done (2)`. */
+  doneLabel: string;
 }
 
 /** Options of {@link createChatflowMiddleware}. */
@@ -200,6 +267,34 @@ export interface ChatflowMiddlewareOptions<C extends Context = Context> {
   history?: boolean;
   /** Texts to override. */
   texts?: Partial<ChatflowTexts>;
+  /**
+   * Hands the conversation to the host: text, documents and button presses go to
+   * `respond`, and the replies it returns are sent in order (see {@link Reply}). The
+   * middleware keeps the sessions (and their notices), the order of each chat, its own
+   * commands (`/status`, `/cancel`, `/forget`, `/help`) unless `hostCommands` names them,
+   * the buttons (compact callback data, stale buttons refused, multi-selects toggled in
+   * place) and the document download. It then neither reads events nor announces steps
+   * itself: the host does, with `push`. Without it, the middleware runs the workflows.
+   */
+  respond?: RespondFn<C>;
+  /**
+   * With `respond`: the host's commands, listed in `commands` (for `setMyCommands` and
+   * `/help`). Those named like one of the middleware's commands replace it. Every command
+   * the middleware does not answer reaches `respond` as text, listed here or not.
+   * @default []
+   */
+  hostCommands?: readonly { command: string; description: string }[];
+  /**
+   * Turns a host reply's text into the messages sent, each within Telegram's 4096
+   * characters (formatted for `parseMode` when one is given).
+   * @default splits plain text between paragraphs or lines, at most 4000 characters each
+   */
+  formatText?: (text: string) => readonly string[];
+  /**
+   * The `parse_mode` of host replies' texts and captions.
+   * @default none (plain text)
+   */
+  parseMode?: 'HTML' | 'MarkdownV2' | 'Markdown';
   /** Called with every step result, e.g. to count accepted and refused steps. */
   onStep?: (result: StepResult, key: SessionKey) => void;
   /**
@@ -218,4 +313,10 @@ export interface ChatflowMiddleware<C extends Context = Context> extends Middlew
   dispose(): void;
   /** Resolves once every queued reply and announcement has been sent. */
   idle(): Promise<void>;
+  /**
+   * Sends replies nobody asked for (a training finished) to the session's chat
+   * (`chatOf`), after everything already queued for that chat. Resolves once they are
+   * sent; a failure goes to `onPushError`. Needs the `api` option.
+   */
+  push(key: SessionKey, replies: readonly Reply[]): Promise<void>;
 }
