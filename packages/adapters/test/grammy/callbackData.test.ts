@@ -53,6 +53,26 @@ describe('callbackData', () => {
     expect(decodeCallbackData(`cf:s:AbC-_123:${(1n << 95n).toString(36)}`)).toBeUndefined();
   });
 
+  it('should carry a value within 64 bytes and refuse one that cannot fit', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }), (value) => {
+        const data = encodeCallbackData({ kind: 'value', tag: 'AbC-_123', value });
+        if (Buffer.byteLength(value) <= 52) {
+          expect(data).toBe(`cf:v:AbC-_123:${value}`);
+          expect(decodeCallbackData(data!)).toEqual({ kind: 'value', tag: 'AbC-_123', value });
+        } else {
+          expect(data).toBeUndefined();
+        }
+      }),
+    );
+    expect(encodeCallbackData({ kind: 'value', tag: 'AbC-_123', value: '' })).toBeUndefined();
+    expect(decodeCallbackData('cf:v:AbC-_123:a:b\nc')).toEqual({
+      kind: 'value',
+      tag: 'AbC-_123',
+      value: 'a:b\nc',
+    });
+  });
+
   it('should refuse a workflow type that cannot fit', () => {
     expect(encodeCallbackData({ kind: 'start', workflow: 'w'.repeat(57) })).toBeUndefined();
     expect(encodeCallbackData({ kind: 'start', workflow: 'has space' })).toBeUndefined();

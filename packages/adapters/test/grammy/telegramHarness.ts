@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Runtime } from '@chatflow/runtime';
-import { Bot } from 'grammy';
+import { Bot, InputFile } from 'grammy';
 import type { Chat, Update, User, UserFromGetMe } from 'grammy/types';
 
 /** The Arrow table type the runtime's `storeData` takes. */
@@ -68,6 +68,8 @@ export interface ApiCall {
     text?: string;
     reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
   };
+  /** The payload as the bot passed it (files are grammY `InputFile`s here). */
+  raw: Record<string, unknown>;
 }
 
 /**
@@ -80,8 +82,13 @@ export function createTestBot(files: Map<string, Uint8Array> = new Map()) {
   let nextMessageId = 900;
   const date = 1_767_225_600;
   bot.api.config.use(async (_previous, method, payload) => {
-    const recorded = JSON.parse(JSON.stringify(payload ?? {})) as ApiCall['payload'];
-    calls.push({ method, payload: recorded });
+    // Files are recorded by name (an InputFile refuses to be serialized).
+    const plain = Object.entries(payload ?? {}).map(([name, value]) => [
+      name,
+      value instanceof InputFile ? { filename: value.filename } : value,
+    ]);
+    const recorded = JSON.parse(JSON.stringify(Object.fromEntries(plain))) as ApiCall['payload'];
+    calls.push({ method, payload: recorded, raw: { ...(payload as Record<string, unknown>) } });
     let result: unknown;
     switch (method) {
       case 'sendMessage':
@@ -92,6 +99,24 @@ export function createTestBot(files: Map<string, Uint8Array> = new Map()) {
           from: { id: botInfo.id, is_bot: true, first_name: botInfo.first_name },
           text: recorded.text,
           ...(recorded.reply_markup === undefined ? {} : { reply_markup: recorded.reply_markup }),
+        };
+        break;
+      case 'sendPhoto':
+        result = {
+          message_id: ++nextMessageId,
+          date,
+          chat: { ...adaChat, id: recorded.chat_id },
+          photo: [{ file_id: 'AgACAgQAAxk', file_unique_id: 'AQADs', width: 640, height: 400 }],
+          ...(recorded.caption === undefined ? {} : { caption: recorded.caption }),
+        };
+        break;
+      case 'sendDocument':
+        result = {
+          message_id: ++nextMessageId,
+          date,
+          chat: { ...adaChat, id: recorded.chat_id },
+          document: { file_id: 'BQACAgQAAxk', file_unique_id: 'AgADd' },
+          ...(recorded.caption === undefined ? {} : { caption: recorded.caption }),
         };
         break;
       case 'answerCallbackQuery':
