@@ -1,6 +1,6 @@
 import type { RuntimeEvents } from './runtimeEvents.ts';
 import type { LiveSession } from './sessionRegistry.ts';
-import type { PersistedWorkflowSnapshot } from './types.ts';
+import type { PersistedWorkflowSnapshot, StepSource } from './types.ts';
 import { promptOf, stateName, type WorkflowCatalogue } from './workflowCatalogue.ts';
 
 /**
@@ -19,7 +19,7 @@ export function announceStep(
   session: LiveSession,
   from: string,
   snapshot: PersistedWorkflowSnapshot,
-  source: 'user' | 'internal',
+  source: StepSource,
   at: number,
 ): void {
   const workflow = session.record.workflow;

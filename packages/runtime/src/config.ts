@@ -14,6 +14,8 @@ export const defaultConfig: Readonly<RuntimeConfig> = Object.freeze({
   gracePeriodMinutes: 5,
   maxDataSizeMb: 100,
   persistence: Object.freeze({ enabled: false, backend: 'memory' as const }),
+  workLeaseSeconds: 30,
+  maxWorkAttempts: 3,
 });
 
 /** What each field accepts, in words, for error messages. */
@@ -29,6 +31,8 @@ const accepted: Record<string, string> = {
   'persistence.enabled': 'true or false',
   'persistence.backend': 'one of memory, sqlite, redis',
   'persistence.url': 'a string',
+  workLeaseSeconds: 'a number of seconds of at least 1',
+  maxWorkAttempts: 'a whole number of at least 1',
 };
 
 const persistenceSchema = z.strictObject({
@@ -47,6 +51,8 @@ export const runtimeConfigSchema = z.strictObject({
   gracePeriodMinutes: z.number().min(0).finite(),
   maxDataSizeMb: z.number().positive().finite(),
   persistence: persistenceSchema,
+  workLeaseSeconds: z.number().min(1).finite(),
+  maxWorkAttempts: z.number().int().min(1),
 });
 
 /** Shows a value in an error message, short. */

@@ -5,6 +5,7 @@ import { createHistoryOperations } from './historyOperations.ts';
 import { createRuntimeCore } from './runtimeCore.ts';
 import { createSessionOperations } from './sessionOperations.ts';
 import type { Runtime, RuntimeHealth, RuntimeOptions, RuntimeStats } from './types.ts';
+import { stateName } from './workflowCatalogue.ts';
 import { createWorkflowOperations } from './workflowOperations.ts';
 
 /**
@@ -38,14 +39,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const {
     access,
     actors,
+    agenda,
     config,
     events,
+    evictions,
     inGrace,
     lines,
     logger,
     now,
     registry,
     sessions,
+    upkeep,
     activeWorkflow,
   } = core;
   const cleanup = createExpiryCleanup(core);
@@ -56,14 +60,26 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     let dataBytes = 0;
     let inProgress = 0;
     let durations = 0;
+    let pendingTimers = 0;
+    const byState = new Map<string, Map<string, number>>();
     for (const session of registry.values()) {
       const { record } = session;
       if (sessions.phaseOf(record) !== 'active') continue;
       active += 1;
       dataBytes += record.dataBytes;
-      if (activeWorkflow(session) !== null) inProgress += 1;
+      const workflow = activeWorkflow(session);
+      if (workflow !== null) {
+        inProgress += 1;
+        pendingTimers += workflow.timers?.length ?? 0;
+        const states = byState.get(workflow.type) ?? new Map<string, number>();
+        const state = stateName(workflow.snapshot.value);
+        states.set(state, (states.get(state) ?? 0) + 1);
+        byState.set(workflow.type, states);
+      }
       durations += record.lastActivity - record.createdAt;
     }
+    const workflowsByState: Record<string, Record<string, number>> = {};
+    for (const [type, states] of byState) workflowsByState[type] = Object.fromEntries(states);
     const at = now();
     let expiredInGrace = 0;
     for (const entry of inGrace.values()) if (entry.until > at) expiredInGrace += 1;
@@ -74,6 +90,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       expiredInGrace,
       cleanupCycles: cleanup.cycles,
       averageSessionDurationMinutes: active === 0 ? 0 : durations / active / 60_000,
+      evictions: evictions.count,
+      workflowsByState,
+      pendingTimers,
+      workInFlight: 0,
     };
   }
 
@@ -100,10 +120,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ...createHistoryOperations(core),
     forgetUser: createForgetUser(core),
     sessionOf: (actorOrSystem) => actors.sessionOf(actorOrSystem),
+    workOf: () => undefined,
     stats,
     health,
     cleanupExpired: cleanup.cleanupExpired,
     async start() {
+      if (timer !== undefined) return;
+      await upkeep.sweep();
       if (timer !== undefined) return;
       timer = setInterval(() => {
         cleanup.cleanupExpired().catch((error: unknown) => {
@@ -115,6 +138,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async shutdown() {
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
+      agenda.close();
       await cleanup.running?.catch(() => undefined);
       await lines.drain();
       registry.clear();

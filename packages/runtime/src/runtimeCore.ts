@@ -7,6 +7,7 @@ import { createMemoryStore } from './memoryStore.ts';
 import { resolveSessionStore } from './resolveSessionStore.ts';
 import { createRuntimeEvents, type RuntimeEvents, truncateId } from './runtimeEvents.ts';
 import { createSessionAccess, type SessionAccess } from './sessionAccess.ts';
+import { createSessionAgenda, type SessionAgenda } from './sessionAgenda.ts';
 import { createSessionLines, type SessionLines } from './sessionLine.ts';
 import type { SessionRecord, WorkflowRecord } from './sessionRecord.ts';
 import {
@@ -14,10 +15,13 @@ import {
   type LiveSession,
   type SessionRegistry,
 } from './sessionRegistry.ts';
+import { createSessionUpkeep, type SessionUpkeep } from './sessionUpkeep.ts';
 import { createStoreAccess, type StoreAccess } from './storeAccess.ts';
+import { systemClock } from './systemClock.ts';
 import type { RuntimeConfig, RuntimeOptions } from './types.ts';
 import { createWorkflowActors, type WorkflowActors } from './workflowActors.ts';
 import { prepareWorkflows, type WorkflowCatalogue } from './workflowCatalogue.ts';
+import { createWorkflowSteps, type WorkflowSteps } from './workflowSteps.ts';
 
 /** What every part of a runtime shares: settings, store, lines, registry, actors, events. */
 export interface RuntimeCore {
@@ -32,6 +36,14 @@ export interface RuntimeCore {
   registry: SessionRegistry;
   sessions: SessionAccess;
   actors: WorkflowActors;
+  /** The alarms of sessions with timers or work to look after. */
+  agenda: SessionAgenda;
+  /** Durable steps of machine events (user events, timers, finished work). */
+  steps: WorkflowSteps;
+  /** Timers and work of sessions, run without a message. */
+  upkeep: SessionUpkeep;
+  /** Live sessions evicted to stay within `maxConcurrentSessions`. */
+  evictions: { count: number };
   /** Sessions this runtime marked expired, with the end of their grace period. */
   inGrace: Map<string, { key: NormalizedSessionKey; until: number }>;
   /** The fields every event about a session starts with. */
@@ -64,6 +76,7 @@ export interface RuntimeCore {
 export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
   const config = resolveConfig(options.config ?? {});
   const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ name: 'chatflow', level: 'warn' });
   const access = createStoreAccess(
     resolveSessionStore(options.store ?? createMemoryStore({ now })),
@@ -74,14 +87,28 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
   const policy = expiryPolicy(config);
   const lines = createSessionLines();
   const events = createRuntimeEvents(logger);
+  const evictions = { count: 0 };
 
   // The registry and the actors need each other: the registry asks whether a session
-  // runs work, and stops the actors of the sessions it evicts.
+  // runs work, and stops the actors of the sessions it evicts; the session access
+  // re-arms each record it reads or writes through the upkeep, built on both.
   let actors!: WorkflowActors;
+  let upkeep!: SessionUpkeep;
   const registry = createSessionRegistry({
     max: config.maxConcurrentSessions,
     isBusy: (session) => lines.isBusy(session.storageKey) || actors.hasRunningWork(session),
-    onEvict: (session) => actors.detach(session),
+    onEvict: (session, reason) => {
+      actors.detach(session);
+      if (reason !== 'capacity') return;
+      evictions.count += 1;
+      events.emit({
+        type: 'session.evicted',
+        key: { ...session.key },
+        sessionId: session.record.sessionId,
+        at: now(),
+        reason,
+      });
+    },
   });
   const sessions = createSessionAccess({
     access,
@@ -91,6 +118,7 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     policy,
     now,
     onWorkflowChanged: (session) => actors.detach(session),
+    onRecord: (session) => upkeep.track(session),
   });
   actors = createWorkflowActors({
     sessions,
@@ -100,6 +128,33 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     logger,
     now,
     inspect: options.inspect,
+    leasesOfActor: (session) => session.record.workflow?.work ?? [],
+  });
+  const touched = (record: SessionRecord): SessionRecord => ({ ...record, lastActivity: now() });
+  const steps = createWorkflowSteps({
+    actors,
+    catalogue,
+    events,
+    sessions,
+    now,
+    touched,
+    leasesAfter: (session) => session.record.workflow?.work ?? [],
+  });
+  const agenda = createSessionAgenda({
+    clock,
+    now,
+    onDue: (storageKey, key) => void upkeep.tick(storageKey, key),
+  });
+  upkeep = createSessionUpkeep({
+    access,
+    actors,
+    agenda,
+    lines,
+    logger,
+    now,
+    registry,
+    sessions,
+    steps,
   });
 
   return {
@@ -114,13 +169,17 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     registry,
     sessions,
     actors,
+    agenda,
+    steps,
+    upkeep,
+    evictions,
     inGrace: new Map(),
     eventBase: (session) => ({
       key: { ...session.key },
       sessionId: session.record.sessionId,
       at: now(),
     }),
-    touched: (record) => ({ ...record, lastActivity: now() }),
+    touched,
     activeWorkflow(session) {
       const workflow = session.record.workflow;
       return workflow !== null && workflow.snapshot.status === 'active' ? workflow : null;

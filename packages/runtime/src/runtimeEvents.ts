@@ -30,6 +30,8 @@ function auditFields(event: RuntimeEvent): Record<string, unknown> {
   if ('from' in event) fields.from = event.from;
   if ('source' in event) fields.source = event.source;
   if ('reason' in event) fields.reason = event.reason;
+  if ('code' in event) fields.code = event.code;
+  if ('eventType' in event) fields.eventType = event.eventType;
   if ('replaced' in event && event.replaced !== undefined) fields.replaced = event.replaced;
   return fields;
 }

@@ -95,6 +95,11 @@ export interface SessionAccessOptions {
   now: () => number;
   /** Called when a live session's stored workflow changed under it (stop its actor). */
   onWorkflowChanged(session: LiveSession): void;
+  /**
+   * Called when a live session got a record from the store (read anew, not from the
+   * cache) or wrote one: re-arm its timers and work.
+   */
+  onRecord(session: LiveSession): void;
 }
 
 /**
@@ -165,6 +170,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       live.fingerprint = print;
       if (reset) live.pendingReset = 'workflow_changed';
       if (changed) options.onWorkflowChanged(live);
+      options.onRecord(live);
       return { kind: 'found', session: live };
     }
     const session: LiveSession = {
@@ -179,6 +185,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       ...(reset ? { pendingReset: 'workflow_changed' as const } : {}),
     };
     registry.set(session);
+    options.onRecord(session);
     return { kind: 'found', session };
   }
 
@@ -226,6 +233,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       session.record = next;
       session.revision = expected + 1;
       session.fingerprint = written;
+      options.onRecord(session);
       return true;
     }
     session.revision = -1;

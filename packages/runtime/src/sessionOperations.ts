@@ -11,7 +11,7 @@ import { type LoadedSession, retry } from './sessionAccess.ts';
 import { createSessionRecord, type SessionRecord } from './sessionRecord.ts';
 import type { LiveSession } from './sessionRegistry.ts';
 import { sessionView } from './sessionView.ts';
-import type { SessionKey, SessionView } from './types.ts';
+import type { SessionKey, SessionResetReason, SessionView } from './types.ts';
 
 /** How long a quarantined record is kept for inspection. */
 const quarantineTtlMs = 7 * 24 * 60 * 60_000;
@@ -39,6 +39,7 @@ export function createSessionOperations(core: RuntimeCore) {
     policy,
     registry,
     sessions,
+    upkeep,
     eventBase,
     touched,
     activeWorkflow,
@@ -165,19 +166,35 @@ export function createSessionOperations(core: RuntimeCore) {
         if (phase === 'grace') {
           if (newlyExpired) events.emit({ type: 'session.expired', ...eventBase(session) });
           events.emit({ type: 'session.recovered', ...eventBase(session) });
-          return sessionView(catalogue, session.record, session.revision, 'active', {
-            recovered: true,
-          });
         }
-        return sessionView(
-          catalogue,
-          session.record,
-          session.revision,
-          'active',
-          reset === undefined ? {} : { reset },
-        );
+        // Timers that fell due (while no runtime ran, or while the session was
+        // expired) fire now, before the caller sees the session.
+        const current = await settled(storageKey, key, session);
+        const extra: { recovered?: true; reset?: SessionResetReason } =
+          phase === 'grace' ? { recovered: true } : reset === undefined ? {} : { reset };
+        return sessionView(catalogue, current.record, current.revision, 'active', extra);
       }),
     );
+  }
+
+  /**
+   * The session once its due timers fired; after a write conflict it is read again
+   * (another runtime moved it) and brought up to date in turn.
+   */
+  async function settled(
+    storageKey: string,
+    key: NormalizedSessionKey,
+    session: LiveSession,
+  ): Promise<LiveSession> {
+    if (await upkeep.settle(session)) return session;
+    let current = session;
+    await sessions.retrying(async () => {
+      const loaded = await sessions.load(storageKey, key);
+      if (loaded.kind !== 'found') return undefined;
+      current = loaded.session;
+      return (await upkeep.settle(current)) ? undefined : retry;
+    });
+    return current;
   }
 
   async function getSession(input: SessionKey): Promise<SessionView | undefined> {

@@ -5,6 +5,39 @@ import type { HistoryMessage, PersistedWorkflowSnapshot } from './types.ts';
 /** The format number written into every record; a record of another format is unreadable. */
 export const recordFormat = 1;
 
+/**
+ * A delayed event the workflow's machine scheduled (an `after` transition, or a `raise`
+ * with a `delay`), with its deadline on the runtime's clock. The runtime fires it, not
+ * XState, so it survives a restart.
+ */
+export interface WorkflowTimer {
+  /** The scheduled event's id (for `after`, XState's `xstate.after.<delay>.<state>`). */
+  id: string;
+  /** The event to deliver when it falls due. */
+  event: { type: string; [field: string]: unknown };
+  /** When it falls due, in milliseconds since the epoch. */
+  dueAt: number;
+}
+
+/**
+ * The lease of one piece of invoked work in flight (a trainer): which runtime runs it,
+ * until when the lease holds without being renewed, and which attempt this is.
+ */
+export interface WorkLease {
+  /** The invoked actor's id (the machine's `invoke.id`). */
+  invokeId: string;
+  /** The actor logic's name in `setup({ actors })`. */
+  src: string;
+  /** 1 for the first run; one more each time the work is taken over after an interruption. */
+  attempt: number;
+  /** The id of the runtime instance that holds the lease. */
+  owner: string;
+  /** The owner name of that runtime (`RuntimeOptions.owner`, or its instance id). */
+  ownerName: string;
+  /** Until when the lease holds unless renewed, in milliseconds since the epoch. */
+  leaseUntil: number;
+}
+
 /** The workflow part of a stored session. */
 export interface WorkflowRecord {
   /** The workflow type, a key of the catalogue. */
@@ -16,6 +49,10 @@ export interface WorkflowRecord {
   startedAt: number;
   /** The machine's persisted snapshot. */
   snapshot: PersistedWorkflowSnapshot;
+  /** Pending delayed events, soonest first (absent: none). */
+  timers?: WorkflowTimer[];
+  /** Leases of the invoked work in flight (absent: none). */
+  work?: WorkLease[];
 }
 
 /** A session as it is stored (as JSON, under the session's storage key). */
@@ -36,7 +73,15 @@ export interface SessionRecord {
   /** When the data blob was last written (its TTL runs from then). */
   dataStoredAt: number | null;
   history: HistoryMessage[];
+  /**
+   * The message ids of the last accepted steps sent with one (`send`'s `messageId`),
+   * oldest first, so a retried message is not applied twice.
+   */
+  appliedMessages?: string[];
 }
+
+/** How many applied message ids a record keeps. */
+export const appliedMessageLimit = 32;
 
 const timestamp = z.number().finite();
 
@@ -46,12 +91,29 @@ const snapshotSchema = z.looseObject({
   context: z.unknown().optional(),
 });
 
+const timerSchema = z.strictObject({
+  id: z.string().min(1),
+  event: z.looseObject({ type: z.string().min(1) }),
+  dueAt: timestamp,
+});
+
+const leaseSchema = z.strictObject({
+  invokeId: z.string().min(1),
+  src: z.string(),
+  attempt: z.number().int().min(1),
+  owner: z.string(),
+  ownerName: z.string(),
+  leaseUntil: timestamp,
+});
+
 const workflowSchema = z.strictObject({
   type: z.string().min(1),
   version: z.number().int(),
   instanceId: z.string().min(1),
   startedAt: timestamp,
   snapshot: snapshotSchema,
+  timers: z.array(timerSchema).optional(),
+  work: z.array(leaseSchema).optional(),
 });
 
 const datasetSchema = z.looseObject({
@@ -94,6 +156,7 @@ export const sessionRecordSchema = z.strictObject({
   dataBytes: z.number().int().nonnegative(),
   dataStoredAt: timestamp.nullable(),
   history: z.array(historySchema),
+  appliedMessages: z.array(z.string()).optional(),
 });
 
 /**
@@ -164,10 +227,18 @@ function isModelOutput(output: unknown): output is ModelRecord {
   );
 }
 
+/** The pending timers and work leases of a workflow after a step. */
+export interface WorkflowProgress {
+  timers: WorkflowTimer[];
+  work: WorkLease[];
+}
+
 /**
  * The record with its workflow at a new persisted snapshot. When the workflow just
  * finished with an output that has a `modelId` (ML training), the output is appended
- * to the session's models (once per model id).
+ * to the session's models (once per model id). `progress`, when given, replaces the
+ * workflow's timers and work leases (an empty list is left out of the record); a
+ * workflow that reached a final state keeps neither.
  *
  * @example
  * ```ts
@@ -177,6 +248,7 @@ function isModelOutput(output: unknown): output is ModelRecord {
 export function withWorkflowSnapshot(
   record: SessionRecord,
   snapshot: PersistedWorkflowSnapshot,
+  progress?: WorkflowProgress,
 ): SessionRecord {
   if (record.workflow === null) return record;
   let models = record.models;
@@ -188,5 +260,21 @@ export function withWorkflowSnapshot(
   ) {
     models = [...models, structuredClone(output)];
   }
-  return { ...record, workflow: { ...record.workflow, snapshot }, models };
+  const { timers: _timers, work: _work, ...rest } = record.workflow;
+  const timers = snapshot.status === 'active' ? (progress?.timers ?? _timers ?? []) : [];
+  const work = snapshot.status === 'active' ? (progress?.work ?? _work ?? []) : [];
+  const workflow: WorkflowRecord = { ...rest, snapshot };
+  if (timers.length > 0) workflow.timers = timers;
+  if (work.length > 0) workflow.work = work;
+  return { ...record, workflow, models };
+}
+
+/**
+ * The record with `messageId` added to the ids of applied messages (the last
+ * {@link appliedMessageLimit} are kept).
+ */
+export function withAppliedMessage(record: SessionRecord, messageId: string | undefined) {
+  if (messageId === undefined) return record;
+  const applied = [...(record.appliedMessages ?? []), messageId].slice(-appliedMessageLimit);
+  return { ...record, appliedMessages: applied };
 }

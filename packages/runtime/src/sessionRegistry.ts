@@ -38,8 +38,11 @@ export interface SessionRegistryOptions {
   max: number;
   /** True when evicting the session now would cost something (work running, operations queued). */
   isBusy(session: LiveSession): boolean;
-  /** Called with each evicted session, to stop its actor. */
-  onEvict(session: LiveSession): void;
+  /**
+   * Called with each session that leaves, to stop its actor: `capacity` when it was
+   * evicted to stay within `max`, `removed` when it was deleted or replaced.
+   */
+  onEvict(session: LiveSession, reason: 'capacity' | 'removed'): void;
 }
 
 /** The live sessions, least recently used first. */
@@ -73,10 +76,10 @@ export interface SessionRegistry {
 export function createSessionRegistry(options: SessionRegistryOptions): SessionRegistry {
   const sessions = new Map<string, LiveSession>();
 
-  function drop(session: LiveSession): void {
+  function drop(session: LiveSession, reason: 'capacity' | 'removed'): void {
     sessions.delete(session.storageKey);
     session.evicted = true;
-    options.onEvict(session);
+    options.onEvict(session, reason);
   }
 
   function evictOverflow(): void {
@@ -92,7 +95,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       }
       const chosen = victim ?? oldest;
       if (chosen === undefined) return;
-      drop(chosen);
+      drop(chosen, 'capacity');
     }
   }
 
@@ -108,7 +111,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     peek: (storageKey) => sessions.get(storageKey),
     set(session) {
       const previous = sessions.get(session.storageKey);
-      if (previous !== undefined && previous !== session) drop(previous);
+      if (previous !== undefined && previous !== session) drop(previous, 'removed');
       sessions.delete(session.storageKey);
       session.evicted = false;
       sessions.set(session.storageKey, session);
@@ -117,7 +120,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     delete(storageKey) {
       const session = sessions.get(storageKey);
       if (session === undefined) return false;
-      drop(session);
+      drop(session, 'removed');
       return true;
     },
     values: () => sessions.values(),
@@ -125,7 +128,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       return sessions.size;
     },
     clear() {
-      for (const session of [...sessions.values()]) drop(session);
+      for (const session of [...sessions.values()]) drop(session, 'removed');
     },
   };
 }

@@ -76,6 +76,19 @@ export interface RuntimeConfig {
    * @default { enabled: false, backend: 'memory' }
    */
   persistence: PersistenceConfig;
+  /**
+   * Seconds a runtime holds the lease of invoked work it runs (a trainer) without
+   * renewing it; it renews every third of that. When a runtime dies, another one takes
+   * the work over once the lease ran out.
+   * @default 30
+   */
+  workLeaseSeconds: number;
+  /**
+   * The most runs of one piece of invoked work: once it was interrupted this many times
+   * (its runtime died), it fails with an error instead of running again.
+   * @default 3
+   */
+  maxWorkAttempts: number;
 }
 
 /** A partial {@link RuntimeConfig}: every field optional, `persistence` too. */
@@ -108,6 +121,17 @@ export interface PersistedWorkflowSnapshot {
   [key: string]: unknown;
 }
 
+/**
+ * Sets and clears timeouts: the runtime schedules its workflow timers and work-lease
+ * renewals through it. XState's `SimulatedClock` is one (tests drive it by hand, with
+ * `now: () => clock.now()`).
+ */
+export interface RuntimeClock {
+  /** Calls `callback` once, after `ms` milliseconds; returns a handle for `clearTimeout`. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
 /** An XState inspector: an observer of inspection events or a plain function. */
 export type InspectOption =
   | Observer<InspectionEvent>
@@ -130,10 +154,25 @@ export interface RuntimeOptions {
    */
   config?: RuntimeConfigInput;
   /**
-   * The clock, in milliseconds since the epoch. Every expiry judgement uses it.
+   * The clock, in milliseconds since the epoch. Every expiry judgement and every timer
+   * deadline uses it.
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * Where the runtime sets its timeouts (workflow timers, lease renewals). Give it the
+   * same time as `now` (e.g. XState's `SimulatedClock` for both).
+   * @default Node's setTimeout, unref()'d
+   */
+  clock?: RuntimeClock;
+  /**
+   * The name this runtime holds work leases under. Give a process a name that stays the
+   * same across its restarts (and that no other live process uses): a restarted runtime
+   * then takes over at once the work its previous life left, instead of waiting for the
+   * lease to run out.
+   * @default a random id per runtime
+   */
+  owner?: string;
   /**
    * The pino logger for audit lines (info) and faults (warn, error).
    * @default pino({ name: 'chatflow', level: 'warn' })
@@ -221,6 +260,11 @@ export interface StepSuccess {
   context: unknown;
   /** On `startWorkflow`: the type of the running workflow this one replaced. */
   replaced?: string;
+  /**
+   * Set when the call's `messageId` had already been applied: nothing was applied
+   * again, and the result shows the session's current step.
+   */
+  duplicate?: true;
 }
 
 /** A step the workflow refused: a user mistake, not a fault. */
@@ -235,6 +279,17 @@ export interface StepFailure {
 
 /** What `send` and `startWorkflow` resolve to. */
 export type StepResult = StepSuccess | StepFailure;
+
+/** Options of `send` and `startWorkflow`. */
+export interface StepOptions {
+  /**
+   * An id of the message this step answers (e.g. Telegram's `update_id`). A step with
+   * an id that the session already applied is not applied again (a retry after a write
+   * that timed out but went through): the call resolves to the current step with
+   * `duplicate: true`. The session keeps the last 32 ids.
+   */
+  messageId?: string | number;
+}
 
 /** What `cancelWorkflow` resolves to. */
 export interface CancelResult {
@@ -290,6 +345,17 @@ export interface RuntimeStats {
   cleanupCycles: number;
   /** Mean of (last activity - creation) over live sessions, in minutes (0 with none). */
   averageSessionDurationMinutes: number;
+  /** Live sessions evicted to stay within `maxConcurrentSessions`, since creation. */
+  evictions: number;
+  /**
+   * Live sessions whose workflow is in progress, by workflow type and state, e.g.
+   * `{ ml_training: { selecting_target: 3 } }`.
+   */
+  workflowsByState: Record<string, Record<string, number>>;
+  /** Pending workflow timers of live sessions. */
+  pendingTimers: number;
+  /** Invoked work this runtime is running now. */
+  workInFlight: number;
 }
 
 /** What `health()` returns. */
@@ -308,6 +374,8 @@ export type RuntimeEventType =
   | 'session.expired'
   | 'session.recovered'
   | 'session.deleted'
+  | 'session.evicted'
+  | 'step.refused'
   | 'workflow.started'
   | 'workflow.transition'
   | 'workflow.completed'
@@ -332,6 +400,13 @@ export interface WorkflowEventDetails {
   context: unknown;
 }
 
+/**
+ * Who caused a workflow step: `user` a message (`send`), `internal` invoked work that
+ * finished (or failed), `timer` a delayed event of the machine (`after`). Steps not
+ * caused by the user happen without a message: the bot has to tell the user.
+ */
+export type StepSource = 'user' | 'internal' | 'timer';
+
 /** Every runtime event, by type. */
 export interface RuntimeEventMap {
   'session.created': RuntimeEventBase & { type: 'session.created' };
@@ -342,6 +417,21 @@ export interface RuntimeEventMap {
     /** `deleted` (deleteSession), `expired` (grace over), `forgotten` (forgetUser). */
     reason: 'deleted' | 'expired' | 'forgotten';
   };
+  'session.evicted': RuntimeEventBase & {
+    type: 'session.evicted';
+    /** Its live actor was stopped to stay within `maxConcurrentSessions`; it stays stored. */
+    reason: 'capacity';
+  };
+  'step.refused': RuntimeEventBase & {
+    type: 'step.refused';
+    /** The workflow type, or `null` without an active workflow. */
+    workflow: string | null;
+    /** The refused event's type (first 60 characters), or `null` for a non-event. */
+    eventType: string | null;
+    code: StepFailureCode;
+    /** The state it was refused in, or `null` without an active workflow. */
+    state: string | null;
+  };
   'workflow.started': RuntimeEventBase &
     WorkflowEventDetails & { type: 'workflow.started'; replaced?: string };
   'workflow.transition': RuntimeEventBase &
@@ -351,16 +441,17 @@ export interface RuntimeEventMap {
       from: string;
       /**
        * `user` for a step taken on `send`; `internal` for one taken without a message
-       * (invoked work finished): the bot has to tell the user.
+       * (invoked work finished), `timer` for a delayed event (`after`): the bot has to
+       * tell the user of both.
        */
-      source: 'user' | 'internal';
+      source: StepSource;
     };
   'workflow.completed': RuntimeEventBase &
     WorkflowEventDetails & {
       type: 'workflow.completed';
       /** The machine's output. */
       output: unknown;
-      source: 'user' | 'internal';
+      source: StepSource;
     };
   'workflow.cancelled': RuntimeEventBase & {
     type: 'workflow.cancelled';
@@ -381,6 +472,21 @@ export type RuntimeEvent = RuntimeEventMap[RuntimeEventType];
 /** A listener of one type of runtime event. */
 export type RuntimeEventListener<T extends RuntimeEventType> = (event: RuntimeEventMap[T]) => void;
 
+/** What `workOf` tells invoked work about itself. */
+export interface WorkInfo {
+  /** The session the work belongs to. */
+  key: { userId: string; conversationId: string };
+  sessionId: string;
+  /** The workflow type. */
+  workflow: string;
+  /** The id of this run of the workflow. */
+  instanceId: string;
+  /** The invoked actor's id (`invoke.id`). */
+  invokeId: string;
+  /** 1 for the first run; more when the work is run again after an interruption. */
+  attempt: number;
+}
+
 /** A chatflow runtime: sessions, workflows, history and data. See `createRuntime`. */
 export interface Runtime {
   /**
@@ -399,9 +505,9 @@ export interface Runtime {
    * Starts a workflow of the catalogue, replacing (cancelling) a running one. Its input
    * is `{ models }`, the session's trained models.
    */
-  startWorkflow(key: SessionKey, workflowType: string): Promise<StepResult>;
+  startWorkflow(key: SessionKey, workflowType: string, options?: StepOptions): Promise<StepResult>;
   /** Sends a user event to the session's workflow. */
-  send(key: SessionKey, event: unknown): Promise<StepResult>;
+  send(key: SessionKey, event: unknown, options?: StepOptions): Promise<StepResult>;
   /** Cancels the running workflow, if any. */
   cancelWorkflow(key: SessionKey): Promise<CancelResult>;
   /** Stores an Arrow table as the session's data set and returns its description. */
@@ -421,12 +527,21 @@ export interface Runtime {
   forgetUser(userId: string | number): Promise<ForgetResult>;
   /** The session a workflow actor belongs to, from its `system` or `self`. */
   sessionOf(actorOrSystem: unknown): SessionKey | undefined;
+  /**
+   * What the invoked work running in an actor system is: its session, workflow run,
+   * invoke id and attempt (for work that must be idempotent per attempt).
+   */
+  workOf(actorOrSystem: unknown): WorkInfo | undefined;
   stats(): RuntimeStats;
   /** Probes the store and returns the runtime's health. */
   health(): Promise<RuntimeHealth>;
   /** Runs one cleanup cycle over the live sessions. */
   cleanupExpired(): Promise<CleanupResult>;
-  /** Starts the cleanup loop (its timer does not keep the process alive). */
+  /**
+   * Re-arms the timers and work leases of the sessions in the store (where the store can
+   * list its keys), then starts the cleanup loop (its timer does not keep the process
+   * alive).
+   */
   start(): Promise<void>;
   /** Stops the loop, waits for pending operations, stops every actor. */
   shutdown(): Promise<void>;

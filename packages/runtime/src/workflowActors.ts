@@ -5,10 +5,11 @@ import type { NormalizedSessionKey } from './keys.ts';
 import { type RuntimeEvents, truncateId } from './runtimeEvents.ts';
 import { retry, type SessionAccess } from './sessionAccess.ts';
 import type { SessionLines } from './sessionLine.ts';
-import { withWorkflowSnapshot } from './sessionRecord.ts';
+import { type WorkLease, withWorkflowSnapshot } from './sessionRecord.ts';
 import type { LiveSession } from './sessionRegistry.ts';
 import type { InspectOption, PersistedWorkflowSnapshot } from './types.ts';
 import { type PreparedWorkflow, stateName, type WorkflowCatalogue } from './workflowCatalogue.ts';
+import { dropTimer, inertClock, mirrorTimers, timersOfActor } from './workflowTimers.ts';
 
 /** The live workflow actors of a runtime and the persistence of their own progress. */
 export interface WorkflowActors {
@@ -19,8 +20,11 @@ export interface WorkflowActors {
   ensure(session: LiveSession, workflow: PreparedWorkflow): AnyActorRef;
   /** Starts a fresh actor for a workflow just committed at its initial snapshot. */
   startFresh(session: LiveSession, workflow: PreparedWorkflow, input: unknown): AnyActorRef;
-  /** Delivers a committed event to the live actor (it lands where `transition` said). */
-  deliver(session: LiveSession, event: { type: string }): void;
+  /**
+   * Delivers a committed event to the live actor (it lands where `transition` said);
+   * `firedTimer` is the id of the timer the event comes from.
+   */
+  deliver(session: LiveSession, event: { type: string }, firedTimer?: string): void;
   /** Stops and forgets the session's actor. */
   detach(session: LiveSession): void;
   /** True while the session's actor runs invoked work. */
@@ -43,6 +47,8 @@ export interface WorkflowActorsOptions {
   logger: Logger;
   now: () => number;
   inspect: InspectOption | undefined;
+  /** The work leases after a step the actor took on its own. */
+  leasesOfActor(session: LiveSession, snapshot: PersistedWorkflowSnapshot): WorkLease[];
 }
 
 /** An id naming the session, for inspectors: `chatflow:<user>:<conversation>:<type>`. */
@@ -65,7 +71,7 @@ function actorId(session: LiveSession, type: string): string {
  * ```
  */
 export function createWorkflowActors(options: WorkflowActorsOptions): WorkflowActors {
-  const { sessions, lines, events, catalogue, logger, now, inspect } = options;
+  const { sessions, lines, events, catalogue, logger, now, inspect, leasesOfActor } = options;
   const systems = new WeakMap<object, NormalizedSessionKey>();
 
   function detach(session: LiveSession): void {
@@ -138,12 +144,14 @@ export function createWorkflowActors(options: WorkflowActorsOptions): WorkflowAc
       snapshot: record.snapshot as never,
       id,
       systemId: id,
+      clock: inertClock,
       ...(inspect === undefined ? {} : { inspect }),
     });
     session.committedJson = JSON.stringify(record.snapshot);
     session.committedState = stateName(record.snapshot.value);
     attach(session, actor, record.instanceId);
     start(session, actor);
+    mirrorTimers(actor, record.timers ?? [], now());
     return actor;
   }
 
@@ -156,6 +164,7 @@ export function createWorkflowActors(options: WorkflowActorsOptions): WorkflowAc
       input,
       id,
       systemId: id,
+      clock: inertClock,
       ...(inspect === undefined ? {} : { inspect }),
     });
     session.committedJson = JSON.stringify(record.snapshot);
@@ -165,7 +174,7 @@ export function createWorkflowActors(options: WorkflowActorsOptions): WorkflowAc
     return actor;
   }
 
-  function deliver(session: LiveSession, event: { type: string }): void {
+  function deliver(session: LiveSession, event: { type: string }, firedTimer?: string): void {
     const actor = session.actor;
     const record = session.record.workflow;
     if (record === null) return;
@@ -174,6 +183,7 @@ export function createWorkflowActors(options: WorkflowActorsOptions): WorkflowAc
     if (actor === undefined || session.evicted) return;
     session.applying = true;
     try {
+      if (firedTimer !== undefined) dropTimer(actor, firedTimer);
       actor.send(event);
     } finally {
       session.applying = false;
@@ -227,9 +237,13 @@ export function createWorkflowActors(options: WorkflowActorsOptions): WorkflowAc
             return undefined;
           }
         }
+        const previous = session.record.workflow?.timers ?? [];
         const written = await sessions.write(
           session,
-          withWorkflowSnapshot(session.record, snapshot),
+          withWorkflowSnapshot(session.record, snapshot, {
+            timers: timersOfActor(actor, previous, now()),
+            work: leasesOfActor(session, snapshot),
+          }),
         );
         return written ? true : retry;
       });

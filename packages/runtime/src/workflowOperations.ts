@@ -1,7 +1,6 @@
 import type { WorkflowInput } from '@chatflow/machines';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
 import { acceptedEvents, candidateTransitions, matchesDescriptor } from './acceptedEvents.ts';
-import { announceStep } from './announceStep.ts';
 import { UnknownWorkflowError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
 import { normalizeSessionKey, sessionStorageKey } from './keys.ts';
@@ -18,6 +17,7 @@ import type {
   StepResult,
 } from './types.ts';
 import { promptOf, stateName } from './workflowCatalogue.ts';
+import { nextTimers, type StepAction } from './workflowTimers.ts';
 
 /**
  * The workflow operations of a runtime: `startWorkflow`, `send` and `cancelWorkflow`.
@@ -31,8 +31,19 @@ import { promptOf, stateName } from './workflowCatalogue.ts';
  * ```
  */
 export function createWorkflowOperations(core: RuntimeCore) {
-  const { actors, catalogue, events, lines, now, sessions, eventBase, touched, activeWorkflow } =
-    core;
+  const {
+    actors,
+    catalogue,
+    events,
+    lines,
+    now,
+    sessions,
+    steps,
+    upkeep,
+    eventBase,
+    touched,
+    activeWorkflow,
+  } = core;
 
   function success(session: LiveSession, replaced?: string): StepResult {
     const workflow = session.record.workflow!;
@@ -63,10 +74,10 @@ export function createWorkflowOperations(core: RuntimeCore) {
     return lines.run(storageKey, () =>
       sessions.retrying(async () => {
         const session = await sessions.requireActive(storageKey, key);
-        await actors.flush(session);
+        if (!(await upkeep.settle(session))) return retry;
         const running = activeWorkflow(session);
         const workflowInput: WorkflowInput = { models: structuredClone(session.record.models) };
-        const [initial] = initialTransition(prepared.machine, workflowInput);
+        const [initial, actions] = initialTransition(prepared.machine, workflowInput);
         const snapshot = prepared.machine.getPersistedSnapshot(
           initial,
         ) as unknown as PersistedWorkflowSnapshot;
@@ -80,7 +91,10 @@ export function createWorkflowOperations(core: RuntimeCore) {
             snapshot,
           },
         };
-        const next = withWorkflowSnapshot(started, snapshot);
+        const next = withWorkflowSnapshot(started, snapshot, {
+          timers: nextTimers([], actions as StepAction[], now()),
+          work: [],
+        });
         if (!(await sessions.write(session, next))) return retry;
         if (running !== null) {
           events.emit({
@@ -115,7 +129,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
     return lines.runForWorkflow(storageKey, () =>
       sessions.retrying(async () => {
         const session = await sessions.requireActive(storageKey, key);
-        await actors.flush(session);
+        if (!(await upkeep.settle(session))) return retry;
         const workflow = activeWorkflow(session);
         if (workflow === null) {
           return failure(
@@ -161,14 +175,9 @@ export function createWorkflowOperations(core: RuntimeCore) {
           });
           return failure('PREREQUISITE_NOT_MET', message, state);
         }
-        const [nextSnapshot] = transition(prepared.machine, current, parsed.event);
-        const snapshot = prepared.machine.getPersistedSnapshot(
-          nextSnapshot,
-        ) as unknown as PersistedWorkflowSnapshot;
-        const next = withWorkflowSnapshot(touched(session.record), snapshot);
-        if (!(await sessions.write(session, next))) return retry;
-        actors.deliver(session, parsed.event);
-        announceStep(events, catalogue, session, state, snapshot, 'user', now());
+        if (!(await steps.commit(session, parsed.event, { source: 'user', touch: true }))) {
+          return retry;
+        }
         return success(session);
       }),
     );
@@ -181,7 +190,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
     return lines.run(storageKey, () =>
       sessions.retrying(async () => {
         const session = await sessions.requireActive(storageKey, key);
-        await actors.flush(session);
+        if (!(await upkeep.settle(session))) return retry;
         const running = activeWorkflow(session);
         if (running === null) return { cancelled: false, workflow: null };
         if (!(await sessions.write(session, { ...touched(session.record), workflow: null }))) {

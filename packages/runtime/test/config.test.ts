@@ -34,6 +34,8 @@ describe('resolveConfig', () => {
       gracePeriodMinutes: 5,
       maxDataSizeMb: 100,
       persistence: { enabled: false, backend: 'memory' },
+      workLeaseSeconds: 30,
+      maxWorkAttempts: 3,
     });
   });
 

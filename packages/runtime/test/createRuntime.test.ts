@@ -459,6 +459,10 @@ describe('stats and health', () => {
       expiredInGrace: 0,
       cleanupCycles: 0,
       averageSessionDurationMinutes: 0,
+      evictions: 0,
+      workflowsByState: {},
+      pendingTimers: 0,
+      workInFlight: 0,
     });
     await runtime.getOrCreateSession({ userId: 1, conversationId: 'a' });
     await runtime.getOrCreateSession({ userId: 2, conversationId: 'a' });
@@ -474,6 +478,10 @@ describe('stats and health', () => {
       expiredInGrace: 0,
       cleanupCycles: 0,
       averageSessionDurationMinutes: 2,
+      evictions: 0,
+      workflowsByState: { counter: { counting: 1 } },
+      pendingTimers: 0,
+      workInFlight: 0,
     });
     const health = await runtime.health();
     expect(health).toMatchObject({ status: 'healthy', store: { backend: 'keyv', atomic: false } });

@@ -249,5 +249,89 @@ export const counterWorkflow: WorkflowDefinition<typeof counterMachine> = {
   },
 };
 
+interface ReminderContext {
+  reminders: number;
+  nudges: number;
+  dataset: DatasetInfo | null;
+}
+
+type ReminderEvent =
+  | { type: 'data.uploaded'; dataset: DatasetInfo }
+  | { type: 'snooze' }
+  | { type: 'cancel' };
+
+/** Minutes before the reminder, and before the cancellation that follows it. */
+export const reminderMinutes = 10;
+export const expiryMinutes = 20;
+
+/**
+ * A workflow with durable timers: waiting for data, it reminds the user after 10
+ * minutes (`after`), then cancels itself 20 minutes later (a named delay). `snooze`
+ * re-enters the waiting step (its timer starts again); a targetless `after` 4 minutes
+ * into the reminded step counts a nudge without leaving the step.
+ */
+export const reminderMachine = setup({
+  types: { context: {} as ReminderContext, events: {} as ReminderEvent },
+  delays: { expiry: () => expiryMinutes * 60_000 },
+}).createMachine({
+  id: 'reminder',
+  initial: 'awaiting_data',
+  context: { reminders: 0, nudges: 0, dataset: null },
+  output: ({ context }) => ({ dataset: context.dataset?.id ?? null }),
+  states: {
+    awaiting_data: {
+      meta: { prompt: 'Please upload your data.' },
+      after: { [reminderMinutes * 60_000]: 'reminded' },
+      on: {
+        'data.uploaded': {
+          target: 'received',
+          actions: assign({ dataset: ({ event }) => event.dataset }),
+        },
+        snooze: { target: 'awaiting_data', reenter: true },
+        cancel: 'cancelled',
+      },
+    },
+    reminded: {
+      meta: { prompt: 'Still there? Please upload your data.' },
+      entry: assign({ reminders: ({ context }) => context.reminders + 1 }),
+      after: {
+        expiry: 'cancelled',
+        240000: {
+          actions: assign({ nudges: ({ context }) => context.nudges + 1 }),
+          reenter: false,
+        },
+      },
+      on: {
+        'data.uploaded': {
+          target: 'received',
+          actions: assign({ dataset: ({ event }) => event.dataset }),
+        },
+        cancel: 'cancelled',
+      },
+    },
+    received: { type: 'final', meta: { prompt: 'Thanks, got it.' } },
+    cancelled: { type: 'final', meta: { prompt: 'No data came; cancelled.' } },
+  },
+});
+
+/** The reminder workflow's definition. */
+export const reminderWorkflow: WorkflowDefinition<typeof reminderMachine> = {
+  type: 'reminder',
+  label: 'Wait for data',
+  description: 'Waits for data, reminds once, then gives up.',
+  version: 1,
+  machine: reminderMachine,
+  events: {
+    'data.uploaded': z.object({ type: z.literal('data.uploaded'), dataset: datasetSchema }),
+    snooze: z.object({ type: z.literal('snooze') }),
+    cancel: z.object({ type: z.literal('cancel') }),
+  },
+  refusals: {},
+};
+
 /** The fixture catalogue. */
-export const fixtureWorkflows = { fit: fitWorkflow, counter: counterWorkflow };
+export const fixtureWorkflows = {
+  fit: fitWorkflow,
+  counter: counterWorkflow,
+  reminder: reminderWorkflow,
+};

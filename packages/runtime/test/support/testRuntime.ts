@@ -6,6 +6,7 @@ import { createRuntime } from '../../src/createRuntime.ts';
 import type { SessionStore } from '../../src/sessionStore.ts';
 import type {
   Runtime,
+  RuntimeClock,
   RuntimeEventMap,
   RuntimeEventType,
   RuntimeOptions,
@@ -13,18 +14,74 @@ import type {
 import { type FitInput, type FitOutput, fixtureWorkflows } from './fixtureWorkflows.ts';
 import { leastSquares } from './leastSquares.ts';
 
-/** A clock the tests move by hand. */
-export interface TestClock {
+/**
+ * A clock the tests move by hand: the runtime's `now` and its timeout scheduler at
+ * once. Moving it fires the timeouts that fall due, in order, each at its own time.
+ */
+export interface TestClock extends RuntimeClock {
   now(): number;
+  advance(ms: number): void;
   advanceMinutes(minutes: number): void;
+  /**
+   * Moves the clock like {@link TestClock.advance}, letting the work each fired timeout
+   * starts settle (the event loop turns) before the next one is looked at, so timeouts
+   * set by that work fire in their turn at their own time.
+   */
+  advanceAsync(ms: number): Promise<void>;
+  /** Timeouts set and not yet fired or cleared. */
+  readonly pending: number;
+}
+
+/** Lets queued promise work run: a few turns of the event loop, no waiting on time. */
+export async function turns(count = 5): Promise<void> {
+  for (let i = 0; i < count; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
 export function createClock(start = Date.UTC(2025, 0, 1)): TestClock {
   let time = start;
+  let nextId = 0;
+  const timeouts = new Map<number, { at: number; callback: () => void }>();
+  const fireNext = (end: number): boolean => {
+    let soonest: [number, { at: number; callback: () => void }] | undefined;
+    for (const entry of timeouts) {
+      if (entry[1].at <= end && (soonest === undefined || entry[1].at < soonest[1].at)) {
+        soonest = entry;
+      }
+    }
+    if (soonest === undefined) return false;
+    timeouts.delete(soonest[0]);
+    time = Math.max(time, soonest[1].at);
+    soonest[1].callback();
+    return true;
+  };
+  const advance = (ms: number) => {
+    const end = time + ms;
+    while (fireNext(end)) {
+      // each due timeout fires at its own time
+    }
+    time = end;
+  };
   return {
     now: () => time,
-    advanceMinutes: (minutes) => {
-      time += minutes * 60_000;
+    advance,
+    advanceMinutes: (minutes) => advance(minutes * 60_000),
+    async advanceAsync(ms) {
+      const end = time + ms;
+      await turns();
+      while (fireNext(end)) await turns();
+      time = Math.max(time, end);
+      await turns();
+    },
+    setTimeout(callback, ms) {
+      nextId += 1;
+      timeouts.set(nextId, { at: time + Math.max(0, ms), callback });
+      return nextId;
+    },
+    clearTimeout(handle) {
+      timeouts.delete(handle as number);
+    },
+    get pending() {
+      return timeouts.size;
     },
   };
 }
@@ -100,6 +157,7 @@ export function createTestRuntime(
   runtime = createRuntime({
     workflows: fixtureWorkflows,
     now: clock.now,
+    clock,
     logger,
     actors: { fitModel: trainer.logic },
     ...options,

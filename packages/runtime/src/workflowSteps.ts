@@ -1,0 +1,112 @@
+import { type EventObject, transition } from 'xstate';
+import { announceStep } from './announceStep.ts';
+import type { RuntimeEvents } from './runtimeEvents.ts';
+import type { SessionAccess } from './sessionAccess.ts';
+import {
+  type SessionRecord,
+  type WorkLease,
+  withAppliedMessage,
+  withWorkflowSnapshot,
+} from './sessionRecord.ts';
+import type { LiveSession } from './sessionRegistry.ts';
+import type { PersistedWorkflowSnapshot, StepSource } from './types.ts';
+import type { WorkflowActors } from './workflowActors.ts';
+import { stateName, type WorkflowCatalogue } from './workflowCatalogue.ts';
+import { nextTimers, type StepAction } from './workflowTimers.ts';
+
+/** How a step is committed. */
+export interface CommitOptions {
+  /** Who caused it, for the `workflow.transition` event. */
+  source: StepSource;
+  /**
+   * Whether the step counts as the session's activity (user steps do).
+   * @default false
+   */
+  touch?: boolean;
+  /** The id of the timer whose event this is (it is removed from the record). */
+  firedTimer?: string;
+  /** The message id to remember as applied, in the same write. */
+  messageId?: string;
+}
+
+/** Taking machine events as durable steps of a session's workflow. */
+export interface WorkflowSteps {
+  /**
+   * Takes `event` as a step of the session's active workflow: computes it with XState's
+   * pure `transition()` from the live actor's snapshot, writes the record by
+   * compare-and-set with the timers and work leases the step leaves, then delivers the
+   * event to the live actor (which lands in the same state) and announces it. Resolves
+   * `false` on a write conflict: nothing was changed, the caller reloads and tries
+   * again.
+   */
+  commit(session: LiveSession, event: EventObject, options: CommitOptions): Promise<boolean>;
+}
+
+/** Dependencies of {@link createWorkflowSteps}. */
+export interface WorkflowStepsOptions {
+  actors: WorkflowActors;
+  catalogue: WorkflowCatalogue;
+  events: RuntimeEvents;
+  sessions: SessionAccess;
+  now: () => number;
+  /** The record with its last activity set to now. */
+  touched(record: SessionRecord): SessionRecord;
+  /** The work leases after a step (see `nextLeases`). */
+  leasesAfter(
+    session: LiveSession,
+    snapshot: PersistedWorkflowSnapshot,
+    actions: readonly StepAction[],
+  ): WorkLease[];
+}
+
+/**
+ * Creates the step committer shared by user events, fired timers and finished work.
+ *
+ * @example
+ * ```ts
+ * const steps = createWorkflowSteps({ actors, catalogue, events, sessions, now, touched, leasesAfter });
+ * if (!(await steps.commit(session, { type: 'cancel' }, { source: 'user', touch: true }))) return retry;
+ * ```
+ */
+export function createWorkflowSteps(options: WorkflowStepsOptions): WorkflowSteps {
+  const { actors, catalogue, events, sessions, now, touched, leasesAfter } = options;
+
+  async function commit(
+    session: LiveSession,
+    event: EventObject,
+    commitOptions: CommitOptions,
+  ): Promise<boolean> {
+    const workflow = session.record.workflow;
+    if (workflow === null || workflow.snapshot.status !== 'active') return true;
+    const prepared = catalogue.get(workflow.type);
+    if (prepared === undefined) return true;
+    const actor = actors.ensure(session, prepared);
+    const [next, actions] = transition(prepared.machine, actor.getSnapshot(), event);
+    const snapshot = prepared.machine.getPersistedSnapshot(
+      next,
+    ) as unknown as PersistedWorkflowSnapshot;
+    const at = now();
+    const timers = nextTimers(
+      workflow.timers ?? [],
+      actions as StepAction[],
+      at,
+      commitOptions.firedTimer,
+    );
+    const work = leasesAfter(session, snapshot, actions as StepAction[]);
+    const base = commitOptions.touch === true ? touched(session.record) : session.record;
+    const record = withAppliedMessage(
+      withWorkflowSnapshot(base, snapshot, { timers, work }),
+      commitOptions.messageId,
+    );
+    const from = stateName(workflow.snapshot.value);
+    const changed = JSON.stringify(snapshot) !== JSON.stringify(workflow.snapshot);
+    if (!(await sessions.write(session, record))) return false;
+    actors.deliver(session, event, commitOptions.firedTimer);
+    if (commitOptions.source === 'user' || changed) {
+      announceStep(events, catalogue, session, from, snapshot, commitOptions.source, at);
+    }
+    return true;
+  }
+
+  return { commit };
+}

@@ -1,0 +1,302 @@
+import { describe, expect, it, vi } from 'vitest';
+import { normalizeSessionKey, sessionStorageKey } from '../src/keys.ts';
+import { createMemoryStore } from '../src/memoryStore.ts';
+import { parseSessionRecord, type SessionRecord } from '../src/sessionRecord.ts';
+import type { SessionStore } from '../src/sessionStore.ts';
+import type { Runtime, RuntimeEventMap } from '../src/types.ts';
+import { expiryMinutes, reminderMinutes } from './support/fixtureWorkflows.ts';
+import {
+  createClock,
+  createTestRuntime,
+  sampleTable,
+  type TestClock,
+} from './support/testRuntime.ts';
+
+const key = { userId: 42, conversationId: 'chat-7' };
+const minute = 60_000;
+
+type Transition = RuntimeEventMap['workflow.transition'];
+
+function recordTransitions(runtime: Runtime): Transition[] {
+  const seen: Transition[] = [];
+  runtime.on('workflow.transition', (event) => seen.push(event));
+  return seen;
+}
+
+async function storedRecord(store: SessionStore, sessionKey = key): Promise<SessionRecord> {
+  const stored = await store.get(sessionStorageKey(normalizeSessionKey(sessionKey)));
+  const record = stored === undefined ? undefined : parseSessionRecord(stored.value);
+  if (record === undefined) throw new Error('no record');
+  return record;
+}
+
+/** Sessions that stay active for a day: the timers here run for minutes. */
+const dayLong = { sessionTimeoutMinutes: 24 * 60 };
+
+async function reminderSession(
+  clock: TestClock = createClock(),
+  store = createMemoryStore({ now: clock.now }),
+) {
+  const { runtime } = createTestRuntime({ clock, store, config: dayLong });
+  await runtime.getOrCreateSession(key);
+  await runtime.startWorkflow(key, 'reminder');
+  return { runtime, clock, store, started: clock.now() };
+}
+
+describe('durable timers', () => {
+  it('should fire a timer of a live session at its time, persist it, and announce it as a timer step', async () => {
+    const { runtime, clock, store, started } = await reminderSession();
+    const transitions = recordTransitions(runtime);
+    expect((await storedRecord(store)).workflow?.timers).toEqual([
+      expect.objectContaining({ dueAt: started + reminderMinutes * minute }),
+    ]);
+    const before = (await runtime.getSession(key))?.revision ?? 0;
+    clock.advanceMinutes(reminderMinutes - 1);
+    expect((await runtime.getSession(key))?.workflow?.state).toBe('awaiting_data');
+    expect(transitions).toEqual([]);
+    clock.advanceMinutes(1);
+    await vi.waitFor(() => expect(transitions).toHaveLength(1));
+    expect(transitions[0]).toMatchObject({
+      source: 'timer',
+      from: 'awaiting_data',
+      state: 'reminded',
+      prompt: 'Still there? Please upload your data.',
+      done: false,
+      at: started + reminderMinutes * minute,
+      context: { reminders: 1 },
+    });
+    const view = await runtime.getSession(key);
+    expect(view).toMatchObject({ revision: before + 1, workflow: { state: 'reminded' } });
+    // A timer step is not the user's activity.
+    expect(view?.lastActivity).toBe(started);
+  });
+
+  it('should run the timers of the next state from when it was entered, and leave none when done', async () => {
+    const { runtime, clock, store, started } = await reminderSession();
+    const transitions = recordTransitions(runtime);
+    const cancelled = new Promise<RuntimeEventMap['workflow.cancelled']>((resolve) => {
+      runtime.on('workflow.cancelled', resolve);
+    });
+    await clock.advanceAsync((reminderMinutes + expiryMinutes) * minute);
+    const event = await cancelled;
+    expect(event).toMatchObject({ reason: 'event', state: 'reminded', workflow: 'reminder' });
+    const reminded = started + reminderMinutes * minute;
+    expect(transitions.map((t) => [t.from, t.state, t.at, t.source])).toEqual([
+      ['awaiting_data', 'reminded', reminded, 'timer'],
+      // the nudge 4 minutes into the reminded step stays in the step (and, targetless,
+      // is not scheduled again)
+      ['reminded', 'reminded', reminded + 4 * minute, 'timer'],
+      ['reminded', 'cancelled', reminded + expiryMinutes * minute, 'timer'],
+    ]);
+    expect(transitions[1]?.context).toMatchObject({ reminders: 1, nudges: 1 });
+    const record = await storedRecord(store);
+    expect(record.workflow?.snapshot.status).toBe('done');
+    expect(record.workflow?.timers).toBeUndefined();
+    expect(clock.pending).toBe(0);
+    expect(runtime.stats().pendingTimers).toBe(0);
+  });
+
+  it('should never fire the timer of a state that was left', async () => {
+    const { runtime, clock, store } = await reminderSession();
+    const transitions = recordTransitions(runtime);
+    clock.advanceMinutes(5);
+    const dataset = await runtime.storeData(key, sampleTable());
+    expect(await runtime.send(key, { type: 'data.uploaded', dataset })).toMatchObject({
+      state: 'received',
+      done: true,
+    });
+    expect((await storedRecord(store)).workflow?.timers).toBeUndefined();
+    clock.advanceMinutes(120);
+    expect((await runtime.getSession(key))?.workflow?.state).toBe('received');
+    expect(transitions.map((t) => t.source)).toEqual(['user']);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('should start the timer again when its state is re-entered', async () => {
+    const { runtime, clock, started } = await reminderSession();
+    const transitions = recordTransitions(runtime);
+    clock.advanceMinutes(8);
+    await runtime.send(key, { type: 'snooze' });
+    clock.advanceMinutes(reminderMinutes - 1);
+    expect((await runtime.getSession(key))?.workflow?.state).toBe('awaiting_data');
+    clock.advanceMinutes(1);
+    await vi.waitFor(() => expect(transitions).toHaveLength(2));
+    expect(transitions[1]).toMatchObject({
+      source: 'timer',
+      state: 'reminded',
+      at: started + (8 + reminderMinutes) * minute,
+    });
+  });
+
+  it('should fire at its time in a new runtime on the same store, after a restart', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const first = await reminderSession(clock, store);
+    await first.runtime.shutdown();
+    clock.advanceMinutes(3);
+    const { runtime } = createTestRuntime({ clock, store, config: dayLong });
+    const transitions = recordTransitions(runtime);
+    // start() finds the session's pending timer in the store; no message is needed.
+    await runtime.start();
+    expect(runtime.stats().activeSessions).toBe(0);
+    clock.advanceMinutes(reminderMinutes - 3 - 1);
+    expect(transitions).toEqual([]);
+    clock.advanceMinutes(1);
+    await vi.waitFor(() => expect(transitions).toHaveLength(1));
+    expect(transitions[0]).toMatchObject({
+      source: 'timer',
+      state: 'reminded',
+      at: first.started + reminderMinutes * minute,
+    });
+    expect((await storedRecord(store)).workflow?.snapshot.value).toBe('reminded');
+    await runtime.shutdown();
+  });
+
+  it('should re-arm a timer when a new runtime reads the session, even without start()', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const first = await reminderSession(clock, store);
+    await first.runtime.shutdown();
+    const { runtime } = createTestRuntime({ clock, store, config: dayLong });
+    const transitions = recordTransitions(runtime);
+    await runtime.getSession(key);
+    clock.advanceMinutes(reminderMinutes);
+    await vi.waitFor(() => expect(transitions).toHaveLength(1));
+    expect(transitions[0]?.at).toBe(first.started + reminderMinutes * minute);
+  });
+
+  it('should fire at once, before the next step, a timer that fell due while no runtime ran', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const first = await reminderSession(clock, store);
+    const dataset = await first.runtime.storeData(key, sampleTable());
+    await first.runtime.shutdown();
+    clock.advanceMinutes(reminderMinutes + 5);
+    const restoredAt = clock.now();
+    const { runtime } = createTestRuntime({ clock, store, config: dayLong });
+    const transitions = recordTransitions(runtime);
+    const view = await runtime.getOrCreateSession(key);
+    expect(view.workflow).toMatchObject({ state: 'reminded', context: { reminders: 1 } });
+    expect(transitions).toEqual([
+      expect.objectContaining({ source: 'timer', state: 'reminded', at: restoredAt }),
+    ]);
+    // The next state's timers count from then.
+    expect((await storedRecord(store)).workflow?.timers?.map((t) => t.dueAt)).toEqual([
+      restoredAt + 4 * minute,
+      restoredAt + expiryMinutes * minute,
+    ]);
+    expect(await runtime.send(key, { type: 'data.uploaded', dataset })).toMatchObject({
+      ok: true,
+      state: 'received',
+    });
+  });
+
+  it('should fire a due timer before a message that arrives after it', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const first = await reminderSession(clock, store);
+    await first.runtime.shutdown();
+    clock.advanceMinutes(reminderMinutes + 1);
+    const { runtime } = createTestRuntime({ clock, store, config: dayLong });
+    // The reminder fell due while the runtime was down: it fires first, and `snooze`
+    // (taken only while awaiting data) meets the reminded step.
+    expect(await runtime.send(key, { type: 'snooze' })).toMatchObject({
+      ok: false,
+      code: 'INVALID_EVENT',
+      state: 'reminded',
+    });
+    clock.advanceMinutes(expiryMinutes);
+    expect(await runtime.send(key, { type: 'cancel' })).toMatchObject({
+      ok: false,
+      code: 'NO_ACTIVE_WORKFLOW',
+    });
+    expect((await runtime.getSession(key))?.workflow).toMatchObject({
+      state: 'cancelled',
+      done: true,
+    });
+  });
+
+  it('should fire a timer once when two runtimes share the store', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const a = createTestRuntime({ clock, store, config: dayLong }).runtime;
+    const b = createTestRuntime({ clock, store, config: dayLong }).runtime;
+    await a.getOrCreateSession(key);
+    await a.startWorkflow(key, 'reminder');
+    const revision = (await b.getSession(key))?.revision ?? 0;
+    const fromA = recordTransitions(a);
+    const fromB = recordTransitions(b);
+    clock.advanceMinutes(reminderMinutes);
+    await vi.waitFor(() => expect(fromA.length + fromB.length).toBe(1));
+    // Both runtimes had the alarm; the loser of the compare-and-set found the timer gone.
+    await a.getSession(key);
+    await b.getSession(key);
+    expect(fromA.length + fromB.length).toBe(1);
+    const view = await b.getSession(key);
+    expect(view).toMatchObject({
+      revision: revision + 1,
+      workflow: { state: 'reminded', context: { reminders: 1 } },
+    });
+  });
+
+  it('should fire the timer of a session evicted from the live registry', async () => {
+    const clock = createClock();
+    const { runtime } = createTestRuntime({ clock, config: { maxConcurrentSessions: 1 } });
+    const transitions = recordTransitions(runtime);
+    await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'reminder');
+    const other = { userId: 43, conversationId: 'chat-8' };
+    await runtime.getOrCreateSession(other);
+    expect(runtime.stats()).toMatchObject({ activeSessions: 1, evictions: 1 });
+    clock.advanceMinutes(reminderMinutes);
+    await vi.waitFor(() => expect(transitions).toHaveLength(1));
+    expect(transitions[0]).toMatchObject({ key: { userId: '42' }, state: 'reminded' });
+  });
+
+  it('should hold a timer while the session is expired and fire it when it is recovered', async () => {
+    const clock = createClock();
+    const { runtime } = createTestRuntime({
+      clock,
+      config: { sessionTimeoutMinutes: 5, gracePeriodMinutes: 60 },
+    });
+    const transitions = recordTransitions(runtime);
+    await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'reminder');
+    clock.advanceMinutes(reminderMinutes + 2);
+    expect((await runtime.getSession(key))?.status).toBe('expired');
+    expect(transitions).toEqual([]);
+    const view = await runtime.getOrCreateSession(key);
+    expect(view).toMatchObject({ recovered: true, workflow: { state: 'reminded' } });
+    expect(transitions).toEqual([expect.objectContaining({ source: 'timer', at: clock.now() })]);
+  });
+
+  it('should try a timer again later when the store fails, and fire it once it is back', async () => {
+    const clock = createClock();
+    const inner = createMemoryStore({ now: clock.now });
+    const control = { failWrites: false };
+    const store: SessionStore = {
+      ...inner,
+      backend: inner.backend,
+      address: inner.address,
+      atomic: inner.atomic,
+      async compareAndSet(storageKey, expected, record, options) {
+        if (control.failWrites) throw new Error('write refused');
+        return inner.compareAndSet(storageKey, expected, record, options);
+      },
+    };
+    const { runtime, logLines } = createTestRuntime({ clock, store, config: dayLong });
+    const transitions = recordTransitions(runtime);
+    await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'reminder');
+    control.failWrites = true;
+    clock.advanceMinutes(reminderMinutes);
+    await vi.waitFor(() =>
+      expect(logLines.some((line) => String(line.msg).includes('session timer'))).toBe(true),
+    );
+    expect(transitions).toEqual([]);
+    control.failWrites = false;
+    clock.advance(1000);
+    await vi.waitFor(() => expect(transitions).toHaveLength(1));
+    expect(transitions[0]).toMatchObject({ state: 'reminded', source: 'timer' });
+  });
+});
