@@ -41,7 +41,11 @@ async function main(): Promise<number> {
   };
 
   if (options.mode === 'telegram') {
-    const telegram = createTelegramBot({ token: options.token ?? '', bot: opened.bot });
+    const telegram = createTelegramBot({
+      token: options.token ?? '',
+      bot: opened.bot,
+      runtime: opened.runtime,
+    });
     const shutdown = (): void => {
       void telegram.stop().finally(() => stop().finally(() => process.exit(0)));
     };

@@ -77,7 +77,7 @@ function documentUpdate(name: string, size: number): Update {
   };
 }
 
-function callbackUpdate(data: string, markup?: InlineKeyboardMarkup): Update {
+function callbackUpdate(data: string): Update {
   updateId += 1;
   return {
     update_id: updateId,
@@ -92,7 +92,6 @@ function callbackUpdate(data: string, markup?: InlineKeyboardMarkup): Update {
         chat,
         from: { ...botInfo },
         text: 'Which columns should the model learn from?',
-        ...(markup ? { reply_markup: markup } : {}),
       },
     },
   };
@@ -138,7 +137,13 @@ beforeEach(async () => {
   core = await openTestBot();
   calls = [];
   downloads = [];
-  telegram = createTelegramBot({ token, bot: core.bot, botInfo, onError: () => undefined });
+  telegram = createTelegramBot({
+    token,
+    bot: core.bot,
+    runtime: core.runtime,
+    botInfo,
+    onError: () => undefined,
+  });
   telegram.api.config.use(async (_previous, method, payload) => {
     calls.push({ method, payload: payload as Record<string, unknown> });
     return { ok: true, result: resultOf(method, payload as Record<string, unknown>) } as never;
@@ -156,26 +161,43 @@ afterEach(async () => {
 });
 
 const sent = (method: string) => calls.filter((call) => call.method === method);
-const lastMarkup = (): InlineKeyboardMarkup =>
-  sent('sendMessage').at(-1)?.payload.reply_markup as InlineKeyboardMarkup;
-const buttons = (markup: InlineKeyboardMarkup) =>
-  markup.inline_keyboard.flat().map((button) => ({
+const markupOf = (call: ApiCall | undefined) =>
+  call?.payload.reply_markup as InlineKeyboardMarkup | undefined;
+const lastMarkup = (): InlineKeyboardMarkup | undefined => markupOf(sent('sendMessage').at(-1));
+const buttons = (markup: InlineKeyboardMarkup | undefined) =>
+  (markup?.inline_keyboard ?? []).flat().map((button) => ({
     text: button.text,
-    data: 'callback_data' in button ? button.callback_data : undefined,
+    data: 'callback_data' in button ? (button.callback_data ?? '') : '',
   }));
+/** The callback data of the button with this label. */
+function pressable(markup: InlineKeyboardMarkup | undefined, label: string): string {
+  const found = buttons(markup).find((button) => button.text === label);
+  if (!found) throw new Error(`No button "${label}" in ${JSON.stringify(buttons(markup))}`);
+  return found.data;
+}
+const press = (markup: InlineKeyboardMarkup | undefined, label: string) =>
+  telegram.handleUpdate(callbackUpdate(pressable(markup, label)));
+const lastText = () => String(sent('sendMessage').at(-1)?.payload.text);
 
 describe('createTelegramBot', () => {
-  it('should answer /start with the workflows as inline buttons', async () => {
+  it('should answer /start with the workflows as inline buttons that carry their command', async () => {
     await telegram.handleUpdate(textUpdate('/start'));
     const [reply] = sent('sendMessage');
     expect(reply?.payload.chat_id).toBe(4242);
     expect(reply?.payload.parse_mode).toBe('HTML');
     expect(String(reply?.payload.text)).toContain('What would you like to do?');
-    expect(buttons(lastMarkup())).toEqual([
-      { text: 'Train a model', data: 'v:/train' },
-      { text: 'Predict with a model', data: 'v:/predict' },
-      { text: 'Run a statistical analysis', data: 'v:/stats' },
-      { text: 'Explore a data set', data: 'v:/explore' },
+    const menu = buttons(lastMarkup());
+    expect(menu.map((button) => button.text)).toEqual([
+      'Train a model',
+      'Predict with a model',
+      'Run a statistical analysis',
+      'Explore a data set',
+    ]);
+    expect(menu.map((button) => button.data.replace(/^cf:v:[\w-]{8}:/, ''))).toEqual([
+      '/train',
+      '/predict',
+      '/stats',
+      '/explore',
     ]);
   });
 
@@ -185,9 +207,7 @@ describe('createTelegramBot', () => {
     expect(downloads).toEqual([
       `https://api.telegram.org/file/bot${token}/documents/${String(sent('getFile')[0]?.payload.file_id)}.csv`,
     ]);
-    expect(String(sent('sendMessage')[0]?.payload.text)).toContain(
-      'Loaded houses.csv: 300 rows, 7 columns.',
-    );
+    expect(lastText()).toContain('Loaded houses.csv: 300 rows, 7 columns.');
     expect((await core.runtime.getSession(key))?.dataset?.name).toBe('houses.csv');
   });
 
@@ -195,44 +215,60 @@ describe('createTelegramBot', () => {
     await telegram.handleUpdate(documentUpdate('huge.csv', 30 * 2 ** 20));
     expect(sent('getFile')).toEqual([]);
     expect(downloads).toEqual([]);
-    expect(String(sent('sendMessage')[0]?.payload.text)).toContain(
-      '"huge.csv" is 30.0 MB, over the upload limit of 20.0 MB.',
-    );
+    expect(lastText()).toContain('"huge.csv" is 30.0 MB, over the upload limit of 20.0 MB.');
   });
 
-  it('should train through buttons, ticking features in place, and announce the scores', async () => {
+  it('should train through buttons, ticking features in place, and push the scores', async () => {
     await telegram.handleUpdate(documentUpdate('houses.csv', 14_000));
-    await telegram.handleUpdate(callbackUpdate('v:/train'));
+    await press(lastMarkup(), 'Train a model');
     expect(sent('answerCallbackQuery')).toHaveLength(1);
-    expect(buttons(lastMarkup()).map((button) => button.data)).toContain('v:price');
+    expect(lastText()).toContain('Using houses.csv');
+    expect(buttons(lastMarkup()).map((button) => button.text)).toContain('price (number)');
 
-    await telegram.handleUpdate(callbackUpdate('v:price'));
+    await press(lastMarkup(), 'price (number)');
     const features = lastMarkup();
-    expect(buttons(features).at(-1)).toEqual({ text: 'Done ✔', data: 's:0' });
-    expect(buttons(features)[0]).toEqual({ text: 'area_m2 (number)', data: 't:0:0' });
+    expect(buttons(features).at(-1)?.text).toBe('Done (0)');
+    expect(buttons(features)[0]?.text).toBe('area_m2 (number)');
 
-    await telegram.handleUpdate(callbackUpdate('t:0:0', features));
-    const ticked = sent('editMessageReplyMarkup').at(-1)?.payload
-      .reply_markup as InlineKeyboardMarkup;
-    expect(buttons(ticked)[0]).toEqual({ text: '✅ area_m2 (number)', data: 't:1:0' });
-    await telegram.handleUpdate(callbackUpdate('t:1:1', ticked));
-    const twice = sent('editMessageReplyMarkup').at(-1)?.payload
-      .reply_markup as InlineKeyboardMarkup;
-    expect(buttons(twice).at(-1)).toEqual({ text: 'Done ✔', data: 's:3' });
+    await press(features, 'area_m2 (number)');
+    const ticked = markupOf(sent('editMessageReplyMarkup').at(-1));
+    expect(buttons(ticked)[0]?.text).toBe('✅ area_m2 (number)');
+    await press(ticked, 'rooms (number)');
+    const twice = markupOf(sent('editMessageReplyMarkup').at(-1));
+    expect(buttons(twice).at(-1)?.text).toBe('Done (2)');
+    const sentBefore = sent('sendMessage').length;
 
-    await telegram.handleUpdate(callbackUpdate('s:3', twice));
-    expect(String(sent('sendMessage').at(-1)?.payload.text)).toContain(
-      'Predicting price from area_m2, rooms.',
+    await press(twice, 'Done (2)');
+    expect(sent('sendMessage')).toHaveLength(sentBefore + 1);
+    expect(lastText()).toContain('Predicting price from area_m2, rooms.');
+    const models = buttons(lastMarkup());
+    expect(models.map((button) => button.data.replace(/^cf:v:[\w-]{8}:/, ''))).toContain(
+      'linear_regression',
     );
-    await telegram.handleUpdate(callbackUpdate('v:linear_regression'));
-    expect(String(sent('sendMessage').at(-1)?.payload.text)).toBe(
-      'Training linear regression on 300 rows…',
-    );
+
+    const model = models.find((button) => button.data.endsWith(':linear_regression'));
+    await telegram.handleUpdate(callbackUpdate(model?.data ?? ''));
+    expect(lastText()).toBe('Training linear regression on 300 rows…');
     await core.bot.settled(key);
-    await vi.waitFor(() =>
-      expect(String(sent('sendMessage').at(-1)?.payload.text)).toMatch(/R² = 0\.\d+/),
+    await vi.waitFor(() => expect(lastText()).toMatch(/R² = 0\.\d+/));
+    expect(lastText()).toContain('<pre>term');
+    await expect(core.runtime.getSession(key)).resolves.toMatchObject({
+      models: [expect.anything()],
+    });
+  });
+
+  it('should refuse a button of an earlier step', async () => {
+    await telegram.handleUpdate(documentUpdate('houses.csv', 14_000));
+    await press(lastMarkup(), 'Train a model');
+    const targets = lastMarkup();
+    await press(targets, 'price (number)');
+    await press(targets, 'rooms (number)');
+    expect(sent('answerCallbackQuery').at(-1)?.payload.text).toBe(
+      'That button belongs to an earlier step.',
     );
-    expect(String(sent('sendMessage').at(-1)?.payload.text)).toContain('<pre>term');
+    expect((await core.runtime.getSession(key))?.workflow?.context).toMatchObject({
+      target: 'price',
+    });
   });
 
   it('should send a histogram as a photo and predictions as a document', async () => {
@@ -244,6 +280,7 @@ describe('createTelegramBot', () => {
     expect(photo.photo).toBeInstanceOf(InputFile);
     expect((photo.photo as InputFile).filename).toBe('histogram-price.png');
     expect(String(photo.caption)).toContain('Histogram of "price"');
+    expect(photo.parse_mode).toBe('HTML');
 
     for (const text of ['/train', 'price', 'area_m2, rooms', 'linear']) {
       await telegram.handleUpdate(textUpdate(text));
@@ -251,7 +288,7 @@ describe('createTelegramBot', () => {
     await core.bot.settled(key);
     await telegram.handleUpdate(textUpdate('/predict'));
     await telegram.handleUpdate(textUpdate('latest'));
-    await telegram.handleUpdate(callbackUpdate('v:use the loaded data'));
+    await press(lastMarkup(), 'Use houses.csv');
     await core.bot.settled(key);
     await vi.waitFor(() => expect(sent('sendDocument')).toHaveLength(1));
     const document = sent('sendDocument')[0]?.payload ?? {};
@@ -259,10 +296,14 @@ describe('createTelegramBot', () => {
     expect(String(document.caption)).toContain('Predicted price for 300 rows');
   });
 
-  it('should list only commands the bot understands in the command menu', () => {
+  it('should leave every command to the bot core and list them', async () => {
     for (const { command } of telegramCommands) {
       expect(parseIntent(`/${command}`)).toMatchObject({ kind: 'command', command });
     }
+    await telegram.handleUpdate(textUpdate('/history'));
+    expect(lastText()).toBe('We have not talked yet.');
+    await telegram.handleUpdate(textUpdate('/forget'));
+    expect(lastText()).toContain('Done: I deleted everything I kept about you');
   });
 
   it('should tell the user that media is not data', async () => {
