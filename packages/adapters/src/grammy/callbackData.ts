@@ -61,7 +61,7 @@ export function stepTag(parts: readonly string[]): string {
 /**
  * Encodes an action as callback data, or `undefined` when it cannot fit in
  * {@link maxCallbackDataBytes} (a workflow type longer than 56 characters, a value
- * longer than 52 bytes).
+ * longer than 50 bytes).
  *
  * @example
  * ```ts

@@ -57,7 +57,7 @@ describe('callbackData', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }), (value) => {
         const data = encodeCallbackData({ kind: 'value', tag: 'AbC-_123', value });
-        if (Buffer.byteLength(value) <= 52) {
+        if (Buffer.byteLength(value) <= 50) {
           expect(data).toBe(`cf:v:AbC-_123:${value}`);
           expect(decodeCallbackData(data!)).toEqual({ kind: 'value', tag: 'AbC-_123', value });
         } else {
