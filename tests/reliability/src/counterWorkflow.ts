@@ -1,18 +1,6 @@
-import { createRequire } from 'node:module';
 import type { WorkflowDefinition } from '@chatflow/machines';
 import { assign, setup } from 'xstate';
-
-/** The zod schemas a workflow definition needs, from the copy the runtime itself uses. */
-type Schema = WorkflowDefinition['events'][string];
-interface ZodBuilders {
-  object(shape: Record<string, Schema>): Schema;
-  literal(value: string): Schema;
-  string(): Schema & { min(length: number): Schema & { max(length: number): Schema } };
-  number(): Schema & { int(): Schema };
-}
-const z = createRequire(new URL('../../../packages/runtime/package.json', import.meta.url))(
-  'zod',
-) as ZodBuilders;
+import { z } from './zodBuilders.ts';
 
 /** The context of the counter: the running total and every applied event id, in order. */
 export interface CounterContext {
