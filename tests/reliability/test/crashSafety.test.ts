@@ -122,15 +122,13 @@ async function crashCampaign(url: string, random: SeededRandom): Promise<Campaig
       const current = next;
       await current.waitFor((message) => message.type === 'ready');
       current.send({ type: 'go', seed: random.fork() });
-      // The next worker loads while this one works; this one is killed once the next
-      // is ready, after a seeded number of further acknowledged steps or milliseconds.
+      // The next worker loads while this one works and this process checks the store.
       next = spawnWorker();
-      await next.waitFor((message) => message.type === 'ready');
       if (random.chance(0.5)) {
-        const target = figures.acks + random.int(0, 12);
+        const target = figures.acks + random.int(1, 40);
         await current.waitFor(() => figures.acks >= target, 60_000);
       } else {
-        await new Promise((resolve) => setTimeout(resolve, random.int(0, 150)));
+        await new Promise((resolve) => setTimeout(resolve, random.int(0, 400)));
       }
       current.kill('SIGKILL');
       const status = await current.closed;
@@ -165,6 +163,9 @@ async function crashCampaign(url: string, random: SeededRandom): Promise<Campaig
       store,
       logger: pino({ level: 'silent' }),
       actors: { trainModel: createDeterministicTrainer() },
+      // This process carries on as the bot the workers were (they are never alive while
+      // it checks), so it takes over their interrupted training at once.
+      owner: 'crash-bot',
     });
   }
 

@@ -7,12 +7,12 @@
  * It loads everything, says `ready`, and starts when the parent says `go`; the parent
  * kills it with SIGKILL at a moment of its choosing.
  */
-import { createStore } from '@chatflow/adapters';
 import { workflows } from '@chatflow/machines';
 import { createRuntime, type SessionKey } from '@chatflow/runtime';
 import { pino } from 'pino';
 import { emit, onParentMessage } from '../childChannel.ts';
 import { createDeterministicTrainer } from '../deterministicTrainer.ts';
+import { loadStore } from '../loadStore.ts';
 import { createSeededRandom } from '../seededRandom.ts';
 import { nextTrainingMove } from '../trainingDriver.ts';
 import { viewFingerprint } from '../viewFingerprint.ts';
@@ -20,12 +20,14 @@ import { viewFingerprint } from '../viewFingerprint.ts';
 const url = process.env.CHATFLOW_STORE_URL ?? 'memory';
 const keys = JSON.parse(process.env.CHATFLOW_SESSION_KEYS ?? '[]') as SessionKey[];
 
-const store = createStore(url, { commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
+const store = await loadStore(url, { commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
 const runtime = createRuntime({
   workflows,
   store,
   logger: pino({ level: 'warn' }, pino.destination(2)),
   actors: { trainModel: createDeterministicTrainer({ delayMs: 15 }) },
+  // One bot, restarted after each kill: the same name takes over its work at once.
+  owner: 'crash-bot',
 });
 
 async function walk(key: SessionKey, seed: number): Promise<never> {
