@@ -48,6 +48,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger,
     now,
     registry,
+    runner,
     sessions,
     upkeep,
     activeWorkflow,
@@ -93,7 +94,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       evictions: evictions.count,
       workflowsByState,
       pendingTimers,
-      workInFlight: 0,
+      workInFlight: runner.inFlight,
     };
   }
 
@@ -119,8 +120,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ...createDataOperations(core),
     ...createHistoryOperations(core),
     forgetUser: createForgetUser(core),
-    sessionOf: (actorOrSystem) => actors.sessionOf(actorOrSystem),
-    workOf: () => undefined,
+    sessionOf: (actorOrSystem) =>
+      actors.sessionOf(actorOrSystem) ?? runner.infoOf(actorOrSystem)?.key,
+    workOf: (actorOrSystem) => runner.infoOf(actorOrSystem),
     stats,
     health,
     cleanupExpired: cleanup.cleanupExpired,
@@ -140,6 +142,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       timer = undefined;
       agenda.close();
       await cleanup.running?.catch(() => undefined);
+      await lines.drain();
+      await upkeep.release();
       await lines.drain();
       registry.clear();
     },

@@ -78,6 +78,7 @@ export function createExpiryCleanup(core: RuntimeCore) {
             const index = { key: userIndexKey(key.userId), member: storageKey };
             registry.delete(storageKey);
             inGrace.delete(storageKey);
+            core.forgetUpkeep(storageKey);
             await access.call((store) => store.delete(storageKey, { index }));
             await dropBlob(session.record);
             if (newlyExpired) {

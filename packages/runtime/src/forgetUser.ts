@@ -66,6 +66,7 @@ export function createForgetUser(core: RuntimeCore) {
         const record = stored === undefined ? undefined : parseSessionRecord(stored.value);
         const live = registry.peek(key);
         if (live !== undefined) registry.delete(key);
+        core.forgetUpkeep(key);
         inGrace.delete(key);
         if (record?.dataset != null) {
           await removeBlob(dataStorageKey(id, record.sessionId, record.dataset.id));

@@ -9,7 +9,7 @@ import { createRuntimeEvents, type RuntimeEvents, truncateId } from './runtimeEv
 import { createSessionAccess, type SessionAccess } from './sessionAccess.ts';
 import { createSessionAgenda, type SessionAgenda } from './sessionAgenda.ts';
 import { createSessionLines, type SessionLines } from './sessionLine.ts';
-import type { SessionRecord, WorkflowRecord } from './sessionRecord.ts';
+import type { SessionRecord, WorkflowRecord, WorkLease } from './sessionRecord.ts';
 import {
   createSessionRegistry,
   type LiveSession,
@@ -18,10 +18,13 @@ import {
 import { createSessionUpkeep, type SessionUpkeep } from './sessionUpkeep.ts';
 import { createStoreAccess, type StoreAccess } from './storeAccess.ts';
 import { systemClock } from './systemClock.ts';
-import type { RuntimeConfig, RuntimeOptions } from './types.ts';
+import type { PersistedWorkflowSnapshot, RuntimeConfig, RuntimeOptions } from './types.ts';
 import { createWorkflowActors, type WorkflowActors } from './workflowActors.ts';
 import { prepareWorkflows, type WorkflowCatalogue } from './workflowCatalogue.ts';
 import { createWorkflowSteps, type WorkflowSteps } from './workflowSteps.ts';
+import type { StepAction } from './workflowTimers.ts';
+import { type LeaseHolder, nextLeases } from './workLeases.ts';
+import { createWorkRunner, type WorkRunner } from './workRunner.ts';
 
 /** What every part of a runtime shares: settings, store, lines, registry, actors, events. */
 export interface RuntimeCore {
@@ -42,6 +45,21 @@ export interface RuntimeCore {
   steps: WorkflowSteps;
   /** Timers and work of sessions, run without a message. */
   upkeep: SessionUpkeep;
+  /** The invoked work this runtime runs. */
+  runner: WorkRunner;
+  /** This runtime as a holder of work leases. */
+  holder: LeaseHolder;
+  /**
+   * The work leases of a workflow after a step, given the step's actions: work it
+   * started gets a fresh lease held by this runtime (see `nextLeases`).
+   */
+  leasesAfter(
+    type: string,
+    previous: readonly WorkLease[],
+    snapshot: PersistedWorkflowSnapshot,
+    actions: readonly StepAction[],
+    finishedWork?: string,
+  ): WorkLease[];
   /** Live sessions evicted to stay within `maxConcurrentSessions`. */
   evictions: { count: number };
   /** Sessions this runtime marked expired, with the end of their grace period. */
@@ -56,6 +74,8 @@ export interface RuntimeCore {
   touched(record: SessionRecord): SessionRecord;
   /** The session's workflow while it is active (not in a final state). */
   activeWorkflow(session: LiveSession): WorkflowRecord | null;
+  /** Stops a deleted session's work and removes its alarm. */
+  forgetUpkeep(storageKey: string): void;
   /** Deletes a record's data blob; a failure is logged, not thrown (the blob's TTL remains). */
   dropBlob(record: SessionRecord): Promise<boolean>;
   /** Logs a warning about a session, its ids truncated. */
@@ -77,6 +97,12 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
   const config = resolveConfig(options.config ?? {});
   const now = options.now ?? Date.now;
   const clock = options.clock ?? systemClock;
+  if (options.owner !== undefined && (typeof options.owner !== 'string' || options.owner === '')) {
+    throw new TypeError('createRuntime takes an owner that is a non-empty string.');
+  }
+  const holderId = crypto.randomUUID();
+  const holder: LeaseHolder = { id: holderId, name: options.owner ?? holderId };
+  const leaseMs = config.workLeaseSeconds * 1000;
   const logger = options.logger ?? pino({ name: 'chatflow', level: 'warn' });
   const access = createStoreAccess(
     resolveSessionStore(options.store ?? createMemoryStore({ now })),
@@ -94,6 +120,26 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
   // re-arms each record it reads or writes through the upkeep, built on both.
   let actors!: WorkflowActors;
   let upkeep!: SessionUpkeep;
+  function leasesAfter(
+    type: string,
+    previous: readonly WorkLease[],
+    snapshot: PersistedWorkflowSnapshot,
+    actions: readonly StepAction[],
+    finishedWork?: string,
+  ): WorkLease[] {
+    const sources = catalogue.get(type)?.workSources ?? new Set<string>();
+    return nextLeases(previous, snapshot, actions, sources, holder, now() + leaseMs, finishedWork);
+  }
+  const leasesOf = (
+    session: LiveSession,
+    snapshot: PersistedWorkflowSnapshot,
+    actions: readonly StepAction[],
+    finishedWork?: string,
+  ): WorkLease[] => {
+    const workflow = session.record.workflow;
+    if (workflow === null) return [];
+    return leasesAfter(workflow.type, workflow.work ?? [], snapshot, actions, finishedWork);
+  };
   const registry = createSessionRegistry({
     max: config.maxConcurrentSessions,
     isBusy: (session) => lines.isBusy(session.storageKey) || actors.hasRunningWork(session),
@@ -128,7 +174,7 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     logger,
     now,
     inspect: options.inspect,
-    leasesOfActor: (session) => session.record.workflow?.work ?? [],
+    leasesOfActor: (session, snapshot) => leasesOf(session, snapshot, []),
   });
   const touched = (record: SessionRecord): SessionRecord => ({ ...record, lastActivity: now() });
   const steps = createWorkflowSteps({
@@ -138,17 +184,27 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     sessions,
     now,
     touched,
-    leasesAfter: (session) => session.record.workflow?.work ?? [],
+    leasesAfter: leasesOf,
   });
   const agenda = createSessionAgenda({
     clock,
     now,
     onDue: (storageKey, key) => void upkeep.tick(storageKey, key),
   });
+  const runner = createWorkRunner({
+    logger,
+    inspect: options.inspect,
+    onSettled: (run) => void upkeep.tick(run.storageKey, run.key),
+  });
   upkeep = createSessionUpkeep({
     access,
     actors,
     agenda,
+    catalogue,
+    runner,
+    holder,
+    leaseMs,
+    maxAttempts: config.maxWorkAttempts,
     lines,
     logger,
     now,
@@ -172,6 +228,9 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     agenda,
     steps,
     upkeep,
+    runner,
+    holder,
+    leasesAfter,
     evictions,
     inGrace: new Map(),
     eventBase: (session) => ({
@@ -180,6 +239,10 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
       at: now(),
     }),
     touched,
+    forgetUpkeep(storageKey) {
+      for (const run of runner.of(storageKey)) runner.stop(run);
+      agenda.disarm(storageKey);
+    },
     activeWorkflow(session) {
       const workflow = session.record.workflow;
       return workflow !== null && workflow.snapshot.status === 'active' ? workflow : null;

@@ -10,8 +10,19 @@ const longestDelayMs = 2 ** 31 - 1;
  * held here whether or not they are live, so an evicted session's timer still fires.
  */
 export interface SessionAgenda {
-  /** Sets the session's alarm to `at` (the runtime's clock); `undefined` removes it. */
-  arm(storageKey: string, key: NormalizedSessionKey, at: number | undefined): void;
+  /**
+   * Sets the session's alarm to `at` (the runtime's clock); `undefined` removes it.
+   * With `keepAlive`, a timeout handle that has `ref()` (Node's) is ref'd, so the
+   * process waits for it: work in flight is waited for, a workflow timer is not.
+   */
+  arm(
+    storageKey: string,
+    key: NormalizedSessionKey,
+    at: number | undefined,
+    keepAlive?: boolean,
+  ): void;
+  /** Removes the session's alarm. */
+  disarm(storageKey: string): void;
   /** When the session's alarm rings, if it has one. */
   dueAt(storageKey: string): number | undefined;
   /** The number of sessions with an alarm. */
@@ -31,6 +42,7 @@ export interface SessionAgendaOptions {
 interface Alarm {
   key: NormalizedSessionKey;
   at: number;
+  keepAlive: boolean;
   handle: unknown;
   /** Set when the alarm rings through a microtask (already due when armed). */
   immediate: boolean;
@@ -63,37 +75,41 @@ export function createSessionAgenda(options: SessionAgendaOptions): SessionAgend
     if (!alarm.immediate && alarm.at > now()) {
       // Woken early: the delay was capped, or the clock was moved back.
       alarms.delete(storageKey);
-      arm(storageKey, alarm.key, alarm.at);
+      arm(storageKey, alarm.key, alarm.at, alarm.keepAlive);
       return;
     }
     alarms.delete(storageKey);
     onDue(storageKey, alarm.key);
   }
 
-  function arm(storageKey: string, key: NormalizedSessionKey, at: number | undefined): void {
+  function arm(
+    storageKey: string,
+    key: NormalizedSessionKey,
+    at: number | undefined,
+    keepAlive = false,
+  ): void {
     if (closed) return;
     const current = alarms.get(storageKey);
     if (at === undefined) {
       cancel(storageKey);
       return;
     }
-    if (current !== undefined && current.at === at) return;
+    if (current !== undefined && current.at === at && current.keepAlive === keepAlive) return;
     cancel(storageKey);
     const delay = at - now();
-    const alarm: Alarm = { key, at, handle: undefined, immediate: delay <= 0 };
+    const alarm: Alarm = { key, at, keepAlive, handle: undefined, immediate: delay <= 0 };
     alarms.set(storageKey, alarm);
     if (alarm.immediate) {
       queueMicrotask(() => ring(storageKey, alarm));
-    } else {
-      alarm.handle = clock.setTimeout(
-        () => ring(storageKey, alarm),
-        Math.min(delay, longestDelayMs),
-      );
+      return;
     }
+    alarm.handle = clock.setTimeout(() => ring(storageKey, alarm), Math.min(delay, longestDelayMs));
+    if (keepAlive) (alarm.handle as { ref?: () => unknown } | undefined)?.ref?.();
   }
 
   return {
     arm,
+    disarm: cancel,
     dueAt: (storageKey) => alarms.get(storageKey)?.at,
     get size() {
       return alarms.size;

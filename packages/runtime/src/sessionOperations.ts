@@ -42,8 +42,8 @@ export function createSessionOperations(core: RuntimeCore) {
     upkeep,
     eventBase,
     touched,
-    activeWorkflow,
     dropBlob,
+    forgetUpkeep,
     warn,
   } = core;
 
@@ -108,16 +108,6 @@ export function createSessionOperations(core: RuntimeCore) {
     events.emit({ type: 'session.created', ...eventBase(session) });
   }
 
-  /** Resumes invoked work that a recovered or reloaded session was running. */
-  function resumeWork(session: LiveSession): void {
-    const workflow = activeWorkflow(session);
-    if (workflow === null || session.actor !== undefined) return;
-    const children = (workflow.snapshot as { children?: Record<string, unknown> }).children;
-    if (children === undefined || Object.keys(children).length === 0) return;
-    const prepared = catalogue.get(workflow.type);
-    if (prepared !== undefined) actors.ensure(session, prepared);
-  }
-
   async function getOrCreateSession(input: SessionKey): Promise<SessionView> {
     const key = normalizeSessionKey(input);
     const storageKey = sessionStorageKey(key);
@@ -160,7 +150,6 @@ export function createSessionOperations(core: RuntimeCore) {
         const next = await refreshedData({ ...touched(session.record), status: 'active' });
         if (!(await sessions.write(session, next))) return retry;
         inGrace.delete(storageKey);
-        resumeWork(session);
         const reset = session.pendingReset;
         delete session.pendingReset;
         if (phase === 'grace') {
@@ -226,6 +215,7 @@ export function createSessionOperations(core: RuntimeCore) {
       if (loaded.kind === 'found') {
         const { session } = loaded;
         registry.delete(storageKey);
+        forgetUpkeep(storageKey);
         await dropBlob(session.record);
         events.emit({ type: 'session.deleted', ...eventBase(session), reason: 'deleted' });
       }

@@ -24,6 +24,8 @@ export interface WorkflowTimer {
  * until when the lease holds without being renewed, and which attempt this is.
  */
 export interface WorkLease {
+  /** A random id of this piece of work, the same for each of its attempts. */
+  workId: string;
   /** The invoked actor's id (the machine's `invoke.id`). */
   invokeId: string;
   /** The actor logic's name in `setup({ actors })`. */
@@ -36,6 +38,8 @@ export interface WorkLease {
   ownerName: string;
   /** Until when the lease holds unless renewed, in milliseconds since the epoch. */
   leaseUntil: number;
+  /** Set once the work's outcome was delivered while its actor stays (nothing to run). */
+  finished?: true;
 }
 
 /** The workflow part of a stored session. */
@@ -98,12 +102,14 @@ const timerSchema = z.strictObject({
 });
 
 const leaseSchema = z.strictObject({
+  workId: z.string().min(1),
   invokeId: z.string().min(1),
   src: z.string(),
   attempt: z.number().int().min(1),
   owner: z.string(),
   ownerName: z.string(),
   leaseUntil: timestamp,
+  finished: z.literal(true).optional(),
 });
 
 const workflowSchema = z.strictObject({

@@ -483,6 +483,8 @@ export interface WorkInfo {
   instanceId: string;
   /** The invoked actor's id (`invoke.id`). */
   invokeId: string;
+  /** A random id of this piece of work, the same for each of its attempts. */
+  workId: string;
   /** 1 for the first run; more when the work is run again after an interruption. */
   attempt: number;
 }

@@ -52,7 +52,7 @@ export interface WorkflowActorsOptions {
 }
 
 /** An id naming the session, for inspectors: `chatflow:<user>:<conversation>:<type>`. */
-function actorId(session: LiveSession, type: string): string {
+export function actorId(session: LiveSession, type: string): string {
   return `chatflow:${truncateId(session.key.userId)}:${truncateId(session.key.conversationId)}:${type}`;
 }
 

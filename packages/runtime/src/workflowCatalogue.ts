@@ -1,5 +1,11 @@
 import type { WorkflowDefinition } from '@chatflow/machines';
-import { type AnyActorLogic, type AnyStateMachine, type AnyStateNode, getStateNodes } from 'xstate';
+import {
+  type AnyActorLogic,
+  type AnyStateMachine,
+  type AnyStateNode,
+  fromCallback,
+  getStateNodes,
+} from 'xstate';
 import type { WorkflowRecord } from './sessionRecord.ts';
 import type { PersistedWorkflowSnapshot, WorkflowMigrations, WorkflowView } from './types.ts';
 
@@ -7,9 +13,23 @@ import type { PersistedWorkflowSnapshot, WorkflowMigrations, WorkflowView } from
 export interface PreparedWorkflow {
   type: string;
   definition: WorkflowDefinition;
-  /** The definition's machine with `provide({ actors })` applied. */
+  /**
+   * The definition's machine, each actor it declares replaced by a placeholder that
+   * does nothing: the runtime runs the work itself (see `work`), under a lease.
+   */
   machine: AnyStateMachine;
+  /** The logic of each declared actor: the host's, or else the machine's own default. */
+  work: ReadonlyMap<string, AnyActorLogic>;
+  /** The names of `work`. */
+  workSources: ReadonlySet<string>;
 }
+
+/**
+ * The stand-in of invoked work inside a workflow actor. It never settles by itself
+ * and, restored from a snapshot, starts nothing: the runtime runs the real logic once
+ * per lease and delivers its outcome to the workflow as XState's done or error event.
+ */
+export const workPlaceholder: AnyActorLogic = fromCallback(() => undefined);
 
 /** The runtime's view of its catalogue. */
 export interface WorkflowCatalogue {
@@ -24,8 +44,10 @@ function declaredActors(machine: AnyStateMachine): string[] {
 }
 
 /**
- * Prepares the catalogue: each machine gets the host's actor logic for the names it
- * declares (and only those).
+ * Prepares the catalogue: for each name a machine declares, the host's actor logic (or
+ * the machine's default) becomes the work the runtime runs, and the machine invokes a
+ * {@link workPlaceholder} in its place. Host actors the machine does not declare are
+ * not used.
  *
  * @example
  * ```ts
@@ -42,16 +64,20 @@ export function prepareWorkflows(
   }
   const prepared = new Map<string, PreparedWorkflow>();
   for (const [type, definition] of Object.entries(definitions)) {
-    const provided: Record<string, AnyActorLogic> = {};
+    const defaults = (definition.machine.implementations as { actors?: Record<string, unknown> })
+      .actors;
+    const work = new Map<string, AnyActorLogic>();
+    const placeholders: Record<string, AnyActorLogic> = {};
     for (const name of declaredActors(definition.machine)) {
-      const logic = actors[name];
-      if (logic !== undefined) provided[name] = logic;
+      const logic = Object.hasOwn(actors, name) ? actors[name] : undefined;
+      work.set(name, logic ?? (defaults?.[name] as AnyActorLogic));
+      placeholders[name] = workPlaceholder;
     }
     const machine =
-      Object.keys(provided).length === 0
+      work.size === 0
         ? definition.machine
-        : definition.machine.provide({ actors: provided } as never);
-    prepared.set(type, { type, definition, machine });
+        : definition.machine.provide({ actors: placeholders } as never);
+    prepared.set(type, { type, definition, machine, work, workSources: new Set(work.keys()) });
   }
   return { get: (type) => prepared.get(type), types: [...prepared.keys()] };
 }

@@ -43,6 +43,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
     eventBase,
     touched,
     activeWorkflow,
+    leasesAfter,
   } = core;
 
   function success(session: LiveSession, replaced?: string): StepResult {
@@ -93,7 +94,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
         };
         const next = withWorkflowSnapshot(started, snapshot, {
           timers: nextTimers([], actions as StepAction[], now()),
-          work: [],
+          work: leasesAfter(prepared.type, [], snapshot, actions as StepAction[]),
         });
         if (!(await sessions.write(session, next))) return retry;
         if (running !== null) {

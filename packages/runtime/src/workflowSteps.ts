@@ -25,6 +25,8 @@ export interface CommitOptions {
   touch?: boolean;
   /** The id of the timer whose event this is (it is removed from the record). */
   firedTimer?: string;
+  /** The invoke id of the work whose outcome this is (its lease ends with it). */
+  finishedWork?: string;
   /** The message id to remember as applied, in the same write. */
   messageId?: string;
 }
@@ -56,6 +58,7 @@ export interface WorkflowStepsOptions {
     session: LiveSession,
     snapshot: PersistedWorkflowSnapshot,
     actions: readonly StepAction[],
+    finishedWork: string | undefined,
   ): WorkLease[];
 }
 
@@ -92,7 +95,12 @@ export function createWorkflowSteps(options: WorkflowStepsOptions): WorkflowStep
       at,
       commitOptions.firedTimer,
     );
-    const work = leasesAfter(session, snapshot, actions as StepAction[]);
+    const work = leasesAfter(
+      session,
+      snapshot,
+      actions as StepAction[],
+      commitOptions.finishedWork,
+    );
     const base = commitOptions.touch === true ? touched(session.record) : session.record;
     const record = withAppliedMessage(
       withWorkflowSnapshot(base, snapshot, { timers, work }),

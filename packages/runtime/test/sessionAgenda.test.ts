@@ -41,6 +41,8 @@ describe('createSessionAgenda', () => {
     agenda.arm('s1', key, start + 8000);
     agenda.arm('s2', key, start + 1000);
     agenda.arm('s2', key, undefined);
+    agenda.arm('s3', key, start + 1000);
+    agenda.disarm('s3');
     expect(clock.pending).toBe(1);
     clock.advance(10_000);
     expect(rung).toEqual([['s1', start + 8000]]);
@@ -76,5 +78,23 @@ describe('createSessionAgenda', () => {
     expect(clock.pending).toBe(0);
     clock.advance(5000);
     expect(rung).toEqual([]);
+  });
+
+  it("should ref the timeout of an alarm kept alive (work in flight), not of a timer's", () => {
+    const reffed: string[] = [];
+    let made = 0;
+    const clock = {
+      setTimeout: (_callback: () => void, _ms: number) => {
+        made += 1;
+        const handle = { name: `h${made}`, ref: () => reffed.push(handle.name) };
+        return handle;
+      },
+      clearTimeout: () => {},
+    };
+    const agenda = createSessionAgenda({ clock, now: () => 0, onDue: () => {} });
+    agenda.arm('timer', key, 1000);
+    expect(reffed).toEqual([]);
+    agenda.arm('work', key, 1000, true);
+    expect(reffed).toEqual(['h2']);
   });
 });

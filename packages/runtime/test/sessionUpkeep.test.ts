@@ -7,7 +7,9 @@ import type { Runtime, RuntimeEventMap } from '../src/types.ts';
 import { expiryMinutes, reminderMinutes } from './support/fixtureWorkflows.ts';
 import {
   createClock,
+  createGate,
   createTestRuntime,
+  nextEvent,
   sampleTable,
   type TestClock,
 } from './support/testRuntime.ts';
@@ -298,5 +300,259 @@ describe('durable timers', () => {
     clock.advance(1000);
     await vi.waitFor(() => expect(transitions).toHaveLength(1));
     expect(transitions[0]).toMatchObject({ state: 'reminded', source: 'timer' });
+  });
+});
+
+/** A scheduler that never fires: the timers of a runtime whose process died. */
+const deadScheduler = { setTimeout: () => 0, clearTimeout: () => {} };
+
+/** Takes a fit workflow to `training` (the trainer starts) in `runtime`. */
+async function startTraining(runtime: Runtime) {
+  await runtime.getOrCreateSession(key);
+  await runtime.startWorkflow(key, 'fit');
+  const dataset = await runtime.storeData(key, sampleTable());
+  await runtime.send(key, { type: 'data.uploaded', dataset });
+  await runtime.send(key, { type: 'target.selected', column: 'y' });
+  return runtime.send(key, { type: 'features.selected', columns: ['x', 'z'] });
+}
+
+function countEvents(runtimes: Runtime[]) {
+  const counts = { completed: 0, internal: 0 };
+  for (const runtime of runtimes) {
+    runtime.on('workflow.completed', () => {
+      counts.completed += 1;
+    });
+    runtime.on('workflow.transition', (event) => {
+      if (event.source === 'internal') counts.internal += 1;
+    });
+  }
+  return counts;
+}
+
+describe('work in flight', () => {
+  it('should lease the work in the step that starts it', async () => {
+    const gate = createGate();
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const { runtime, trainer } = createTestRuntime({ clock, store, trainerGate: gate.wait });
+    await startTraining(runtime);
+    const record = await storedRecord(store);
+    expect(record.workflow?.work).toEqual([
+      expect.objectContaining({
+        invokeId: 'training',
+        src: 'fitModel',
+        attempt: 1,
+        leaseUntil: clock.now() + 30_000,
+      }),
+    ]);
+    expect(trainer.work).toEqual([
+      expect.objectContaining({
+        key: { userId: '42', conversationId: 'chat-7' },
+        workflow: 'fit',
+        invokeId: 'training',
+        attempt: 1,
+        workId: record.workflow?.work?.[0]?.workId,
+      }),
+    ]);
+    expect(runtime.stats().workInFlight).toBe(1);
+    gate.open();
+    await vi.waitFor(async () =>
+      expect((await runtime.getSession(key))?.workflow?.state).toBe('complete'),
+    );
+    expect((await storedRecord(store)).workflow?.work).toBeUndefined();
+    expect(runtime.stats().workInFlight).toBe(0);
+  });
+
+  it('should not start a second run when the session is rehydrated while the first one runs', async () => {
+    const gate = createGate();
+    const { runtime, trainer } = createTestRuntime({
+      trainerGate: gate.wait,
+      config: { maxConcurrentSessions: 1 },
+    });
+    const counts = countEvents([runtime]);
+    const evicted: string[] = [];
+    runtime.on('session.evicted', (event) => evicted.push(event.key.userId));
+    await startTraining(runtime);
+    // Another chat pushes the training session out of the live registry (its actor stops).
+    await runtime.getOrCreateSession({ userId: 43, conversationId: 'chat-8' });
+    expect(evicted).toEqual(['42']);
+    // It comes back: its actor is rehydrated from the snapshot taken mid-training.
+    expect((await runtime.getOrCreateSession(key)).workflow?.state).toBe('training');
+    expect(await runtime.send(key, { type: 'target.selected', column: 'x' })).toMatchObject({
+      ok: false,
+      code: 'INVALID_EVENT',
+    });
+    expect(trainer.runs).toBe(1);
+    const completed = nextEvent(runtime, 'workflow.completed');
+    gate.open();
+    await completed;
+    const view = await runtime.getSession(key);
+    expect(view?.workflow?.state).toBe('complete');
+    expect(view?.models).toHaveLength(1);
+    expect(trainer.runs).toBe(1);
+    expect(counts).toEqual({ completed: 1, internal: 1 });
+  });
+
+  it('should leave work to the live runtime that holds its lease, which keeps renewing it', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const gate = createGate();
+    const a = createTestRuntime({ clock, store, trainerGate: gate.wait });
+    const b = createTestRuntime({ clock, store });
+    const counts = countEvents([a.runtime, b.runtime]);
+    await startTraining(a.runtime);
+    expect((await b.runtime.getSession(key))?.workflow?.state).toBe('training');
+    // Two minutes of training: A renews its lease every 10 seconds; B never takes over.
+    for (let second = 0; second < 120; second += 5) await clock.advanceAsync(5000);
+    expect(b.trainer.runs).toBe(0);
+    const lease = (await storedRecord(store)).workflow?.work?.[0];
+    expect(lease).toMatchObject({ attempt: 1 });
+    expect(lease?.leaseUntil).toBeGreaterThan(clock.now());
+    gate.open();
+    await vi.waitFor(() => expect(counts.completed).toBe(1));
+    expect((await b.runtime.getSession(key))?.models).toHaveLength(1);
+    expect(a.trainer.runs + b.trainer.runs).toBe(1);
+    expect(counts).toEqual({ completed: 1, internal: 1 });
+  });
+
+  it('should run work again, once, in the next runtime after its runtime died and its lease ran out', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const hung = createGate();
+    // A dies mid-training: its trainer never returns and its timers never fire.
+    const a = createTestRuntime({ clock, store, scheduler: deadScheduler, trainerGate: hung.wait });
+    await startTraining(a.runtime);
+    const b = createTestRuntime({ clock, store });
+    const counts = countEvents([a.runtime, b.runtime]);
+    expect((await b.runtime.getSession(key))?.workflow?.state).toBe('training');
+    await clock.advanceAsync(29_000);
+    expect(b.trainer.runs).toBe(0);
+    await clock.advanceAsync(1000);
+    await vi.waitFor(() => expect(counts.completed).toBe(1));
+    expect(b.trainer.runs).toBe(1);
+    expect(b.trainer.work[0]).toMatchObject({ attempt: 2, invokeId: 'training' });
+    expect(a.trainer.work[0]?.workId).toBe(b.trainer.work[0]?.workId);
+    const view = await b.runtime.getSession(key);
+    expect(view?.workflow?.state).toBe('complete');
+    expect(view?.models).toHaveLength(1);
+    // The first run comes back after all: its outcome is dropped, not written again.
+    hung.open();
+    await vi.waitFor(() => expect(a.trainer.aborted).toBe(1));
+    await a.runtime.getSession(key);
+    expect((await b.runtime.getSession(key))?.models).toHaveLength(1);
+    expect(counts).toEqual({ completed: 1, internal: 1 });
+    expect(a.runtime.stats().workInFlight).toBe(0);
+  });
+
+  it('should take over at once the work of its own previous life, given a stable owner name', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const hung = createGate();
+    const a = createTestRuntime({
+      clock,
+      store,
+      owner: 'stats-bot',
+      scheduler: deadScheduler,
+      trainerGate: hung.wait,
+    });
+    await startTraining(a.runtime);
+    const b = createTestRuntime({ clock, store, owner: 'stats-bot' });
+    const completed = nextEvent(b.runtime, 'workflow.completed');
+    await b.runtime.getOrCreateSession(key);
+    await completed;
+    expect(b.trainer.work).toEqual([expect.objectContaining({ attempt: 2 })]);
+    expect(clock.now()).toBe(a.clock.now());
+  });
+
+  it('should hand back its leases on shutdown, so the next runtime takes the work over at once', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const hung = createGate();
+    const a = createTestRuntime({ clock, store, trainerGate: hung.wait });
+    await startTraining(a.runtime);
+    await a.runtime.shutdown();
+    expect(a.trainer.aborted).toBe(1);
+    const b = createTestRuntime({ clock, store });
+    const completed = nextEvent(b.runtime, 'workflow.completed');
+    await b.runtime.start();
+    await completed;
+    expect(b.trainer.work).toEqual([expect.objectContaining({ attempt: 2 })]);
+    expect((await b.runtime.getSession(key))?.models).toHaveLength(1);
+  });
+
+  it('should fail work interrupted maxWorkAttempts times instead of running it again', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const config = { maxWorkAttempts: 2, workLeaseSeconds: 10 };
+    const hung = createGate();
+    const dying = { clock, store, config, scheduler: deadScheduler, trainerGate: hung.wait };
+    const a = createTestRuntime(dying);
+    await startTraining(a.runtime);
+    const b = createTestRuntime(dying);
+    await clock.advanceAsync(10_000);
+    await b.runtime.getSession(key);
+    await vi.waitFor(() => expect(b.trainer.runs).toBe(1));
+    expect(b.trainer.work[0]?.attempt).toBe(2);
+    const c = createTestRuntime({ clock, store, config });
+    const transitions = recordTransitions(c.runtime);
+    await clock.advanceAsync(10_000);
+    const view = await c.runtime.getOrCreateSession(key);
+    expect(c.trainer.runs).toBe(0);
+    expect(view.workflow).toMatchObject({
+      state: 'selecting_features',
+      context: {
+        error:
+          'The work "training" was interrupted 2 times (its runtime stopped) and is not run again.',
+      },
+    });
+    expect(transitions).toEqual([
+      expect.objectContaining({
+        source: 'internal',
+        from: 'training',
+        state: 'selecting_features',
+      }),
+    ]);
+    expect((await storedRecord(store)).workflow?.work).toBeUndefined();
+  });
+
+  it('should stop the work of a workflow cancelled while it runs, and drop its outcome', async () => {
+    const gate = createGate();
+    const { runtime, trainer } = createTestRuntime({ trainerGate: gate.wait });
+    await startTraining(runtime);
+    expect(await runtime.send(key, { type: 'cancel' })).toMatchObject({
+      state: 'cancelled',
+      done: true,
+    });
+    expect(trainer.aborted).toBe(1);
+    expect(runtime.stats().workInFlight).toBe(0);
+    gate.open();
+    await gate.wait();
+    expect((await runtime.getSession(key))?.workflow?.state).toBe('cancelled');
+    expect((await runtime.getSession(key))?.models).toEqual([]);
+  });
+
+  it('should lease and run, once, work found in a record written before leases existed', async () => {
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const gate = createGate();
+    const a = createTestRuntime({ clock, store, trainerGate: gate.wait });
+    await startTraining(a.runtime);
+    await a.runtime.shutdown();
+    // Remove the lease, as a record of an older runtime would be.
+    const storageKey = sessionStorageKey(normalizeSessionKey(key));
+    const stored = await store.get(storageKey);
+    const record = await storedRecord(store);
+    const { work: _work, ...workflow } = record.workflow!;
+    await store.compareAndSet(storageKey, stored!.revision, {
+      value: JSON.stringify({ ...record, workflow }),
+      revision: stored!.revision + 1,
+    });
+    const b = createTestRuntime({ clock, store });
+    const completed = nextEvent(b.runtime, 'workflow.completed');
+    await b.runtime.getOrCreateSession(key);
+    await b.runtime.getSession(key);
+    await completed;
+    expect(b.trainer.runs).toBe(1);
+    expect(b.trainer.work[0]?.attempt).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import {
   promptOf,
   stateName,
   upgradeWorkflow,
+  workPlaceholder,
 } from '../src/workflowCatalogue.ts';
 import { counterWorkflow, fitWorkflow } from './support/fixtureWorkflows.ts';
 
@@ -18,17 +19,27 @@ const record = (version: number, value = 'counting'): WorkflowRecord => ({
 });
 
 describe('prepareWorkflows', () => {
-  it('should provide only the actors a machine declares', () => {
+  it('should run only the actors a machine declares, each as work behind a placeholder', () => {
     const trainer = fromPromise(async () => ({ modelId: 'm', metrics: {}, coefficients: [] }));
     const catalogue = prepareWorkflows(
       { fit: fitWorkflow, counter: counterWorkflow },
       { fitModel: trainer, unrelated: trainer },
     );
     expect(catalogue.types).toEqual(['fit', 'counter']);
-    const fit = catalogue.get('fit')!.machine;
-    expect((fit.implementations.actors as Record<string, unknown>).fitModel).toBe(trainer);
-    expect((fit.implementations.actors as Record<string, unknown>).unrelated).toBeUndefined();
+    const fit = catalogue.get('fit')!;
+    expect(fit.work.get('fitModel')).toBe(trainer);
+    expect([...fit.workSources]).toEqual(['fitModel']);
+    const actors = fit.machine.implementations.actors as Record<string, unknown>;
+    expect(actors.fitModel).toBe(workPlaceholder);
+    expect(actors.unrelated).toBeUndefined();
     expect(catalogue.get('counter')!.machine).toBe(counterWorkflow.machine);
+    expect(catalogue.get('counter')!.work.size).toBe(0);
+  });
+
+  it("should keep the machine's own default for a declared actor the host does not give", () => {
+    const catalogue = prepareWorkflows({ fit: fitWorkflow }, {});
+    const defaults = fitWorkflow.machine.implementations.actors as Record<string, unknown>;
+    expect(catalogue.get('fit')!.work.get('fitModel')).toBe(defaults.fitModel);
   });
 });
 

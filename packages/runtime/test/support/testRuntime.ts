@@ -10,6 +10,7 @@ import type {
   RuntimeEventMap,
   RuntimeEventType,
   RuntimeOptions,
+  WorkInfo,
 } from '../../src/types.ts';
 import { type FitInput, type FitOutput, fixtureWorkflows } from './fixtureWorkflows.ts';
 import { leastSquares } from './leastSquares.ts';
@@ -107,9 +108,17 @@ export function createCapturingLogger() {
 export function createFitTrainer(getRuntime: () => Runtime, gate?: () => Promise<void>) {
   const trainer = {
     runs: 0,
-    logic: fromPromise<FitOutput, FitInput>(async ({ input, system }) => {
+    /** What `workOf` said in each run. */
+    work: [] as (WorkInfo | undefined)[],
+    /** Runs whose signal was aborted (the work was stopped). */
+    aborted: 0,
+    logic: fromPromise<FitOutput, FitInput>(async ({ input, system, signal }) => {
       trainer.runs += 1;
+      signal.addEventListener('abort', () => {
+        trainer.aborted += 1;
+      });
       const runtime = getRuntime();
+      trainer.work.push(runtime.workOf(system));
       const key = runtime.sessionOf(system);
       if (key === undefined) throw new Error('The trainer does not know its session.');
       await gate?.();
@@ -147,9 +156,11 @@ export function createTestRuntime(
     /** Awaited by the trainer before it reads the data: lets a test hold training. */
     trainerGate?: () => Promise<void>;
     clock?: TestClock;
+    /** Where the runtime sets its timeouts, when not on `clock` (e.g. one never moved). */
+    scheduler?: RuntimeClock;
   } = {},
 ) {
-  const { trainerGate, clock = createClock(), ...options } = overrides;
+  const { trainerGate, clock = createClock(), scheduler, ...options } = overrides;
   const { logger, lines } = createCapturingLogger();
   const store = options.store ?? new Keyv();
   let runtime!: Runtime;
@@ -157,7 +168,7 @@ export function createTestRuntime(
   runtime = createRuntime({
     workflows: fixtureWorkflows,
     now: clock.now,
-    clock,
+    clock: scheduler ?? clock,
     logger,
     actors: { fitModel: trainer.logic },
     ...options,
