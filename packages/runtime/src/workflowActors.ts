@@ -51,9 +51,15 @@ export interface WorkflowActorsOptions {
   leasesOfActor(session: LiveSession, snapshot: PersistedWorkflowSnapshot): WorkLease[];
 }
 
-/** An id naming the session, for inspectors: `chatflow:<user>:<conversation>:<type>`. */
+/**
+ * An id naming the session, for inspectors:
+ * `chatflow:<user>:<conversation>:<type>:<session>`, user and conversation ids cut to 8
+ * characters (as in logs) and the first 8 characters of the session id, which keeps
+ * ids apart that share their first 8 characters (Telegram supergroups, `-1001234…`).
+ */
 export function actorId(session: LiveSession, type: string): string {
-  return `chatflow:${truncateId(session.key.userId)}:${truncateId(session.key.conversationId)}:${type}`;
+  const { userId, conversationId } = session.key;
+  return `chatflow:${truncateId(userId)}:${truncateId(conversationId)}:${type}:${session.record.sessionId.slice(0, 8)}`;
 }
 
 /**

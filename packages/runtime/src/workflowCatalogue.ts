@@ -172,7 +172,13 @@ export function upgradeWorkflow(
       ? { kind: 'current', workflow }
       : { kind: 'reset' };
   }
-  const migrate = migrations[workflow.type]?.[workflow.version];
+  const byVersion = Object.hasOwn(migrations, workflow.type)
+    ? migrations[workflow.type]
+    : undefined;
+  const migrate =
+    byVersion !== undefined && Object.hasOwn(byVersion, workflow.version)
+      ? byVersion[workflow.version]
+      : undefined;
   if (migrate === undefined) return { kind: 'reset' };
   try {
     const snapshot = migrate(structuredClone(workflow.snapshot));

@@ -7,17 +7,37 @@ import { normalizeSessionKey, sessionStorageKey } from './keys.ts';
 import { parseUserEvent } from './parseUserEvent.ts';
 import type { RuntimeCore } from './runtimeCore.ts';
 import { retry } from './sessionAccess.ts';
-import { type SessionRecord, withWorkflowSnapshot } from './sessionRecord.ts';
+import { type SessionRecord, withAppliedMessage, withWorkflowSnapshot } from './sessionRecord.ts';
 import type { LiveSession } from './sessionRegistry.ts';
 import type {
   CancelResult,
   PersistedWorkflowSnapshot,
   SessionKey,
   StepFailure,
+  StepOptions,
   StepResult,
+  StepSuccess,
 } from './types.ts';
 import { promptOf, stateName } from './workflowCatalogue.ts';
 import { nextTimers, type StepAction } from './workflowTimers.ts';
+
+/** The longest `messageId` a step takes. */
+const longestMessageId = 200;
+
+/** The `messageId` of a step's options as a string (ids are compared as strings). */
+function messageIdOf(options: StepOptions | undefined): string | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('Step options are an object { messageId? }.');
+  }
+  const id: unknown = options.messageId;
+  if (id === undefined) return undefined;
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  if (typeof id === 'string' && id.length > 0 && id.length <= longestMessageId) return id;
+  throw new TypeError(
+    `A messageId is a finite number or a string of 1 to ${longestMessageId} characters.`,
+  );
+}
 
 /**
  * The workflow operations of a runtime: `startWorkflow`, `send` and `cancelWorkflow`.
@@ -46,10 +66,10 @@ export function createWorkflowOperations(core: RuntimeCore) {
     leasesAfter,
   } = core;
 
-  function success(session: LiveSession, replaced?: string): StepResult {
+  function success(session: LiveSession, replaced?: string): StepSuccess {
     const workflow = session.record.workflow!;
     const machine = catalogue.get(workflow.type)!.machine;
-    const result: StepResult = {
+    const result: StepSuccess = {
       ok: true,
       workflow: workflow.type,
       state: stateName(workflow.snapshot.value),
@@ -65,8 +85,38 @@ export function createWorkflowOperations(core: RuntimeCore) {
     return { ok: false, code, message, state };
   }
 
-  async function startWorkflow(input: SessionKey, workflowType: string): Promise<StepResult> {
+  /** The answer to a message whose step was already applied: the current step. */
+  function duplicate(session: LiveSession): StepResult {
+    if (session.record.workflow === null) {
+      return failure(
+        'NO_ACTIVE_WORKFLOW',
+        `There is no workflow running. Start one of: ${catalogue.types.join(', ')}.`,
+        null,
+      );
+    }
+    return { ...success(session), duplicate: true };
+  }
+
+  /** Announces a refused step: its code and state, the event's type, never its payload. */
+  function announceRefusal(session: LiveSession, event: unknown, refused: StepFailure): void {
+    const type = (event as { type?: unknown } | null)?.type;
+    events.emit({
+      type: 'step.refused',
+      ...eventBase(session),
+      workflow: activeWorkflow(session)?.type ?? null,
+      eventType: typeof type === 'string' ? type.slice(0, 60) : null,
+      code: refused.code,
+      state: refused.state,
+    });
+  }
+
+  async function startWorkflow(
+    input: SessionKey,
+    workflowType: string,
+    options?: StepOptions,
+  ): Promise<StepResult> {
     const key = normalizeSessionKey(input);
+    const messageId = messageIdOf(options);
     const prepared = catalogue.get(String(workflowType));
     if (prepared === undefined)
       throw new UnknownWorkflowError(String(workflowType), catalogue.types);
@@ -76,6 +126,9 @@ export function createWorkflowOperations(core: RuntimeCore) {
       sessions.retrying(async () => {
         const session = await sessions.requireActive(storageKey, key);
         if (!(await upkeep.settle(session))) return retry;
+        if (messageId !== undefined && session.record.appliedMessages?.includes(messageId)) {
+          return duplicate(session);
+        }
         const running = activeWorkflow(session);
         const workflowInput: WorkflowInput = { models: structuredClone(session.record.models) };
         const [initial, actions] = initialTransition(prepared.machine, workflowInput);
@@ -92,10 +145,13 @@ export function createWorkflowOperations(core: RuntimeCore) {
             snapshot,
           },
         };
-        const next = withWorkflowSnapshot(started, snapshot, {
-          timers: nextTimers([], actions as StepAction[], now()),
-          work: leasesAfter(prepared.type, [], snapshot, actions as StepAction[]),
-        });
+        const next = withAppliedMessage(
+          withWorkflowSnapshot(started, snapshot, {
+            timers: nextTimers([], actions as StepAction[], now()),
+            work: leasesAfter(prepared.type, [], snapshot, actions as StepAction[]),
+          }),
+          messageId,
+        );
         if (!(await sessions.write(session, next))) return retry;
         if (running !== null) {
           events.emit({
@@ -124,64 +180,88 @@ export function createWorkflowOperations(core: RuntimeCore) {
     );
   }
 
-  async function send(input: SessionKey, event: unknown): Promise<StepResult> {
+  async function send(
+    input: SessionKey,
+    event: unknown,
+    options?: StepOptions,
+  ): Promise<StepResult> {
     const key = normalizeSessionKey(input);
+    const messageId = messageIdOf(options);
     const storageKey = sessionStorageKey(key);
     return lines.runForWorkflow(storageKey, () =>
       sessions.retrying(async () => {
         const session = await sessions.requireActive(storageKey, key);
         if (!(await upkeep.settle(session))) return retry;
-        const workflow = activeWorkflow(session);
-        if (workflow === null) {
-          return failure(
-            'NO_ACTIVE_WORKFLOW',
-            `There is no workflow running. Start one of: ${catalogue.types.join(', ')}.`,
-            null,
-          );
+        if (messageId !== undefined && session.record.appliedMessages?.includes(messageId)) {
+          return duplicate(session);
         }
-        const prepared = catalogue.get(workflow.type)!;
-        const value = workflow.snapshot.value;
-        const state = stateName(value);
-        const prompt = promptOf(prepared.machine, value);
-        const accepted = acceptedEvents(prepared.machine, value);
-        const invalid = (problem: string) =>
-          failure(
-            'INVALID_EVENT',
-            `${problem} ${prompt}${prompt === '' ? '' : ' '}This step accepts: ${
-              accepted.length === 0 ? 'no events' : accepted.join(', ')
-            }.`.trim(),
-            state,
-          );
-        if (
-          typeof event !== 'object' ||
-          event === null ||
-          typeof (event as { type?: unknown }).type !== 'string'
-        ) {
-          return invalid('That is not an event (an object with a string type).');
-        }
-        const raw = event as { type: string; [field: string]: unknown };
-        const type = raw.type;
-        if (type.startsWith('xstate.') || !accepted.some((d) => matchesDescriptor(d, type))) {
-          return invalid(`"${type.slice(0, 60)}" does nothing in this step.`);
-        }
-        const parsed = parseUserEvent(prepared.definition.events[type], raw);
-        if (!parsed.ok) return invalid(`"${type.slice(0, 60)}" is malformed: ${parsed.problem}.`);
-        const actor = actors.ensure(session, prepared);
-        const current = actor.getSnapshot();
-        if (!current.can(parsed.event)) {
-          const candidates = candidateTransitions(prepared.machine, value, type);
-          const message = explainRefusal(prepared.definition, prepared.machine, candidates, {
-            context: current.context,
-            event: parsed.event,
-          });
-          return failure('PREREQUISITE_NOT_MET', message, state);
-        }
-        if (!(await steps.commit(session, parsed.event, { source: 'user', touch: true }))) {
-          return retry;
-        }
-        return success(session);
+        const result = await takeStep(session, event, messageId);
+        if (result !== retry && !result.ok) announceRefusal(session, event, result);
+        return result;
       }),
     );
+  }
+
+  /** Validates a user event and takes it as a step; a refusal is a result. */
+  async function takeStep(
+    session: LiveSession,
+    event: unknown,
+    messageId: string | undefined,
+  ): Promise<StepResult | typeof retry> {
+    const workflow = activeWorkflow(session);
+    if (workflow === null) {
+      return failure(
+        'NO_ACTIVE_WORKFLOW',
+        `There is no workflow running. Start one of: ${catalogue.types.join(', ')}.`,
+        null,
+      );
+    }
+    const prepared = catalogue.get(workflow.type)!;
+    const value = workflow.snapshot.value;
+    const state = stateName(value);
+    const prompt = promptOf(prepared.machine, value);
+    const accepted = acceptedEvents(prepared.machine, value);
+    const invalid = (problem: string) =>
+      failure(
+        'INVALID_EVENT',
+        `${problem} ${prompt}${prompt === '' ? '' : ' '}This step accepts: ${
+          accepted.length === 0 ? 'no events' : accepted.join(', ')
+        }.`.trim(),
+        state,
+      );
+    if (
+      typeof event !== 'object' ||
+      event === null ||
+      typeof (event as { type?: unknown }).type !== 'string'
+    ) {
+      return invalid('That is not an event (an object with a string type).');
+    }
+    const raw = event as { type: string; [field: string]: unknown };
+    const type = raw.type;
+    if (type.startsWith('xstate.') || !accepted.some((d) => matchesDescriptor(d, type))) {
+      return invalid(`"${type.slice(0, 60)}" does nothing in this step.`);
+    }
+    const schema = Object.hasOwn(prepared.definition.events, type)
+      ? prepared.definition.events[type]
+      : undefined;
+    const parsed = parseUserEvent(schema, raw);
+    if (!parsed.ok) return invalid(`"${type.slice(0, 60)}" is malformed: ${parsed.problem}.`);
+    const actor = actors.ensure(session, prepared);
+    const current = actor.getSnapshot();
+    if (!current.can(parsed.event)) {
+      const candidates = candidateTransitions(prepared.machine, value, type);
+      const message = explainRefusal(prepared.definition, prepared.machine, candidates, {
+        context: current.context,
+        event: parsed.event,
+      });
+      return failure('PREREQUISITE_NOT_MET', message, state);
+    }
+    const written = await steps.commit(session, parsed.event, {
+      source: 'user',
+      touch: true,
+      ...(messageId === undefined ? {} : { messageId }),
+    });
+    return written ? success(session) : retry;
   }
 
   async function cancelWorkflow(input: SessionKey): Promise<CancelResult> {

@@ -308,9 +308,28 @@ describe('the live registry', () => {
       },
     });
     const user = { userId: 'user-with-a-long-id', conversationId: 'conversation-1' };
-    await runtime.getOrCreateSession(user);
+    const { sessionId } = await runtime.getOrCreateSession(user);
     await runtime.startWorkflow(user, 'counter');
-    expect([...ids]).toEqual(['chatflow:user-wit…:conversa…:counter']);
+    expect([...ids]).toEqual([`chatflow:user-wit…:conversa…:counter:${sessionId.slice(0, 8)}`]);
+  });
+
+  it('should give distinct actor ids to chats whose ids share their first 8 characters', async () => {
+    const ids: string[] = [];
+    const { runtime } = createTestRuntime({
+      inspect: (event) => {
+        const id = (event.actorRef as AnyActorRef).id;
+        if (event.type === '@xstate.actor' && id.startsWith('chatflow:')) ids.push(id);
+      },
+    });
+    const groups = ['-1001234567890', '-1001234567891', '-1001234599999'];
+    for (const conversationId of groups) {
+      const chat = { userId: 100123456, conversationId };
+      await runtime.getOrCreateSession(chat);
+      await runtime.startWorkflow(chat, 'counter');
+    }
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+    for (const id of ids) expect(id).toMatch(/^chatflow:10012345…:-1001234…:counter:[0-9a-f]{8}$/);
   });
 });
 
@@ -486,6 +505,38 @@ describe('stats and health', () => {
     const health = await runtime.health();
     expect(health).toMatchObject({ status: 'healthy', store: { backend: 'keyv', atomic: false } });
     expect(health.stats.activeSessions).toBe(2);
+  });
+});
+
+describe('evictions and workflows by state', () => {
+  it('should count capacity evictions, announce each, and break live workflows down by state', async () => {
+    const { runtime, logLines } = createTestRuntime({ config: { maxConcurrentSessions: 2 } });
+    const evicted: RuntimeEvent[] = [];
+    runtime.on('session.evicted', (event) => evicted.push(event));
+    const chats = [1, 2, 3].map((n) => ({ userId: n, conversationId: `chat-${n}` }));
+    for (const chat of chats) {
+      await runtime.getOrCreateSession(chat);
+      await runtime.startWorkflow(chat, chat.userId === 2 ? 'fit' : 'counter');
+    }
+    expect(evicted).toEqual([
+      expect.objectContaining({
+        type: 'session.evicted',
+        key: { userId: '1', conversationId: 'chat-1' },
+        reason: 'capacity',
+      }),
+    ]);
+    expect(runtime.stats()).toMatchObject({
+      activeSessions: 2,
+      evictions: 1,
+      workflowsByState: { fit: { awaiting_data: 1 }, counter: { counting: 1 } },
+    });
+    // Deleting a session is not an eviction.
+    await runtime.deleteSession(chats[2]!);
+    expect(runtime.stats()).toMatchObject({
+      evictions: 1,
+      workflowsByState: { fit: { awaiting_data: 1 } },
+    });
+    expect(logLines.filter((line) => line.event === 'session.evicted')).toHaveLength(1);
   });
 });
 

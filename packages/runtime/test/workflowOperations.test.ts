@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   SessionNotFoundError,
+  StoreUnavailableError,
   UnknownWorkflowError,
   WorkflowInterruptedError,
 } from '../src/errors.ts';
+import { createMemoryStore } from '../src/memoryStore.ts';
+import type { SessionStore } from '../src/sessionStore.ts';
 import type { RuntimeEvent } from '../src/types.ts';
 import { createGate, createTestRuntime, nextEvent, sampleTable } from './support/testRuntime.ts';
 
@@ -363,5 +366,165 @@ describe('ML training with a real invoked trainer', () => {
     const view = await runtime.getSession(key);
     expect(view?.workflow?.context).toMatchObject({ error: 'No data to train on.' });
     expect(view?.models).toEqual([]);
+  });
+});
+
+describe('step.refused', () => {
+  it('should announce each refused step with its code, state and event type, never its payload', async () => {
+    const { runtime, logLines } = await ready();
+    const refused: RuntimeEvent[] = [];
+    runtime.on('step.refused', (event) => refused.push(event));
+    await runtime.send(key, { type: 'add', amount: 1 });
+    await runtime.startWorkflow(key, 'counter');
+    await runtime.send(key, { type: 'add', amount: -4, secret: 'PAYLOAD' });
+    await runtime.send(key, { type: 'target.selected', column: 'PAYLOAD' });
+    await runtime.send(key, 'not an event');
+    await runtime.send(key, { type: 'z'.repeat(10_000) });
+    await runtime.send(key, { type: 'add', amount: 4 });
+    expect(refused.map((event) => ('code' in event ? [event.code, event.state] : []))).toEqual([
+      ['NO_ACTIVE_WORKFLOW', null],
+      ['PREREQUISITE_NOT_MET', 'counting'],
+      ['INVALID_EVENT', 'counting'],
+      ['INVALID_EVENT', 'counting'],
+      ['INVALID_EVENT', 'counting'],
+    ]);
+    expect(refused[0]).toMatchObject({
+      type: 'step.refused',
+      key: { userId: '42', conversationId: 'chat-7' },
+      workflow: null,
+      eventType: 'add',
+    });
+    expect(refused[1]).toMatchObject({ workflow: 'counter', eventType: 'add' });
+    expect(refused[3]).toMatchObject({ eventType: null });
+    expect(refused[4]).toMatchObject({ eventType: 'z'.repeat(60) });
+    expect(JSON.stringify(refused)).not.toContain('PAYLOAD');
+    const audit = logLines.filter((line) => line.event === 'step.refused');
+    expect(audit).toHaveLength(5);
+    expect(audit[1]).toMatchObject({ code: 'PREREQUISITE_NOT_MET', state: 'counting' });
+    expect(JSON.stringify(logLines)).not.toContain('PAYLOAD');
+    expect(JSON.stringify(logLines)).not.toContain('z'.repeat(61));
+  });
+});
+
+describe('steps with a message id', () => {
+  /** A store that applies a write, then fails it as a timed-out call would. */
+  function timingOutStore() {
+    const inner = createMemoryStore();
+    const control = { applyThenFail: false };
+    const store: SessionStore = {
+      ...inner,
+      backend: inner.backend,
+      address: inner.address,
+      atomic: inner.atomic,
+      async compareAndSet(storageKey, expected, record, options) {
+        const written = await inner.compareAndSet(storageKey, expected, record, options);
+        if (control.applyThenFail) {
+          control.applyThenFail = false;
+          throw new Error('command timed out');
+        }
+        return written;
+      },
+    };
+    return { store, control };
+  }
+
+  it('should not apply again a message whose write timed out but went through', async () => {
+    const { store, control } = timingOutStore();
+    const { runtime } = await ready({ store });
+    await runtime.startWorkflow(key, 'counter');
+    control.applyThenFail = true;
+    await expect(
+      runtime.send(key, { type: 'add', amount: 5 }, { messageId: 1001 }),
+    ).rejects.toBeInstanceOf(StoreUnavailableError);
+    // The caller retries the same message: it was applied once, and is not applied again.
+    expect(await runtime.send(key, { type: 'add', amount: 5 }, { messageId: 1001 })).toEqual({
+      ok: true,
+      workflow: 'counter',
+      state: 'counting',
+      prompt: 'Send numbers to add.',
+      done: false,
+      context: { total: 5, steps: [5] },
+      duplicate: true,
+    });
+    expect(
+      await runtime.send(key, { type: 'add', amount: 5 }, { messageId: '1001' }),
+    ).toMatchObject({ duplicate: true, context: { total: 5 } });
+    expect(await runtime.send(key, { type: 'add', amount: 2 }, { messageId: 1002 })).toEqual(
+      expect.not.objectContaining({ duplicate: true }),
+    );
+    expect((await runtime.getSession(key))?.workflow?.context).toEqual({
+      total: 7,
+      steps: [5, 2],
+    });
+  });
+
+  it('should apply a retried message twice without an id (what the id prevents)', async () => {
+    const { store, control } = timingOutStore();
+    const { runtime } = await ready({ store });
+    await runtime.startWorkflow(key, 'counter');
+    control.applyThenFail = true;
+    await runtime.send(key, { type: 'add', amount: 5 }).catch(() => undefined);
+    await runtime.send(key, { type: 'add', amount: 5 });
+    expect((await runtime.getSession(key))?.workflow?.context).toEqual({
+      total: 10,
+      steps: [5, 5],
+    });
+  });
+
+  it('should not start a workflow again for a message already applied', async () => {
+    const { store, control } = timingOutStore();
+    const { runtime } = await ready({ store });
+    await runtime.startWorkflow(key, 'counter');
+    control.applyThenFail = true;
+    await expect(
+      runtime.startWorkflow(key, 'fit', { messageId: 'update-9' }),
+    ).rejects.toBeInstanceOf(StoreUnavailableError);
+    const dataset = await runtime.storeData(key, sampleTable());
+    await runtime.send(key, { type: 'data.uploaded', dataset });
+    // The retried /train does not restart (and so reset) the workflow it started.
+    const again = await runtime.startWorkflow(key, 'fit', { messageId: 'update-9' });
+    expect(again).toMatchObject({
+      ok: true,
+      workflow: 'fit',
+      state: 'selecting_target',
+      duplicate: true,
+    });
+    expect(again).not.toHaveProperty('replaced');
+  });
+
+  it('should remember only applied steps, and the last 32 ids', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    expect(await runtime.send(key, { type: 'add', amount: -1 }, { messageId: 7 })).toMatchObject({
+      ok: false,
+    });
+    expect(await runtime.send(key, { type: 'add', amount: 1 }, { messageId: 7 })).toMatchObject({
+      ok: true,
+      context: { total: 1 },
+    });
+    for (let id = 100; id < 132; id += 1) {
+      await runtime.send(key, { type: 'add', amount: 1 }, { messageId: id });
+    }
+    // 7 has left the window of the last 32: it is applied again.
+    const late = await runtime.send(key, { type: 'add', amount: 1 }, { messageId: 7 });
+    expect(late).toMatchObject({ ok: true, context: { total: 34 } });
+    expect(late).not.toHaveProperty('duplicate');
+    expect(await runtime.send(key, { type: 'add', amount: 1 }, { messageId: 131 })).toMatchObject({
+      duplicate: true,
+    });
+  });
+
+  it('should refuse a message id that is not a short string or a finite number', async () => {
+    const { runtime } = await ready();
+    await runtime.startWorkflow(key, 'counter');
+    for (const messageId of ['', 'x'.repeat(201), Number.NaN, {}, null]) {
+      await expect(
+        runtime.send(key, { type: 'add', amount: 1 }, { messageId } as never),
+      ).rejects.toBeInstanceOf(TypeError);
+    }
+    await expect(
+      runtime.send(key, { type: 'add', amount: 1 }, 'x' as never),
+    ).rejects.toBeInstanceOf(TypeError);
+    expect((await runtime.getSession(key))?.workflow?.context).toEqual({ total: 0, steps: [] });
   });
 });
