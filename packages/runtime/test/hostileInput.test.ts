@@ -131,10 +131,11 @@ describe('hostile ids and payloads', () => {
     await runtime.addToHistory(key, { role: 'user', text: 'hello', metadata });
     for (const reader of [runtime, createTestRuntime({ clock, store }).runtime]) {
       const [message] = await reader.getHistory(key);
-      expect(Object.getPrototypeOf(message?.metadata)).toBe(Object.prototype);
-      expect(Object.keys(message?.metadata ?? {})).toEqual(['__proto__', 'constructor', 'nested']);
-      expect(JSON.stringify(message?.metadata)).toBe(JSON.stringify(metadata));
-      expect((message?.metadata as { polluted?: unknown }).polluted).toBeUndefined();
+      const read = message?.metadata ?? {};
+      expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+      expect(Object.keys(read)).toEqual(['__proto__', 'constructor', 'nested']);
+      expect(JSON.stringify(read)).toBe(JSON.stringify(metadata));
+      expect((read as { polluted?: unknown }).polluted).toBeUndefined();
     }
     await expect(
       runtime.addToHistory(key, { role: '__proto__' as never, text: 'x' }),
