@@ -498,7 +498,8 @@ export interface Runtime {
   getOrCreateSession(key: SessionKey): Promise<SessionView>;
   /**
    * Returns the session's view, or `undefined` when there is none (or it is gone). It
-   * never creates, recovers or writes, and does not count as activity.
+   * never creates, recovers or writes, and does not count as activity (reading the
+   * session may wake its due timers and work, which write in the background).
    */
   getSession(key: SessionKey): Promise<SessionView | undefined>;
   /** Deletes the session and its data. Throws `SessionNotFoundError` when there is none. */
@@ -545,7 +546,10 @@ export interface Runtime {
    * alive).
    */
   start(): Promise<void>;
-  /** Stops the loop, waits for pending operations, stops every actor. */
+  /**
+   * Stops the loop and the timers, waits for pending operations, hands back the leases
+   * of the work running here (another runtime takes it over at once), stops every actor.
+   */
   shutdown(): Promise<void>;
   /** Listens to one type of runtime event; returns the function that stops listening. */
   on<T extends RuntimeEventType>(type: T, listener: RuntimeEventListener<T>): () => void;

@@ -1,10 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { createRuntime } from '../src/createRuntime.ts';
 import { normalizeSessionKey, sessionStorageKey } from '../src/keys.ts';
 import { createMemoryStore } from '../src/memoryStore.ts';
 import { parseSessionRecord, type SessionRecord } from '../src/sessionRecord.ts';
 import type { SessionStore } from '../src/sessionStore.ts';
 import type { Runtime, RuntimeEventMap } from '../src/types.ts';
-import { expiryMinutes, reminderMinutes } from './support/fixtureWorkflows.ts';
+import { expiryMinutes, fixtureWorkflows, reminderMinutes } from './support/fixtureWorkflows.ts';
 import {
   createClock,
   createGate,
@@ -270,6 +272,24 @@ describe('durable timers', () => {
     const view = await runtime.getOrCreateSession(key);
     expect(view).toMatchObject({ recovered: true, workflow: { state: 'reminded' } });
     expect(transitions).toEqual([expect.objectContaining({ source: 'timer', at: clock.now() })]);
+  });
+
+  it("should run on XState's SimulatedClock given as both clock and now", async () => {
+    const clock = new SimulatedClock();
+    clock.set(Date.UTC(2025, 0, 1));
+    const runtime = createRuntime({
+      workflows: fixtureWorkflows,
+      now: () => clock.now(),
+      clock,
+      config: dayLong,
+    });
+    const transitions = recordTransitions(runtime);
+    await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'reminder');
+    clock.increment(reminderMinutes * minute);
+    await vi.waitFor(() => expect(transitions).toHaveLength(1));
+    expect(transitions[0]).toMatchObject({ source: 'timer', state: 'reminded' });
+    await runtime.shutdown();
   });
 
   it('should try a timer again later when the store fails, and fire it once it is back', async () => {
