@@ -124,8 +124,12 @@ export function createWorkRunner(options: WorkRunnerOptions): WorkRunner {
   return {
     start,
     get: (workId, attempt) => runs.get(runKey(workId, attempt))?.run,
-    of: (storageKey) =>
-      [...runs.values()].map(({ run }) => run).filter((run) => run.storageKey === storageKey),
+    of(storageKey) {
+      if (runs.size === 0) return [];
+      return [...runs.values()]
+        .map(({ run }) => run)
+        .filter((run) => run.storageKey === storageKey);
+    },
     stop: (run) => forget(run, true),
     finish: (run) => forget(run, false),
     all: () => [...runs.values()].map(({ run }) => run),

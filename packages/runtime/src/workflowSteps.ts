@@ -107,10 +107,14 @@ export function createWorkflowSteps(options: WorkflowStepsOptions): WorkflowStep
       commitOptions.messageId,
     );
     const from = stateName(workflow.snapshot.value);
-    const changed = JSON.stringify(snapshot) !== JSON.stringify(workflow.snapshot);
+    // A user step is always announced; one without a message only when it changed the
+    // workflow (a timer whose transition a guard refused changes nothing but the timers).
+    const announced =
+      commitOptions.source === 'user' ||
+      JSON.stringify(snapshot) !== JSON.stringify(workflow.snapshot);
     if (!(await sessions.write(session, record))) return false;
     actors.deliver(session, event, commitOptions.firedTimer);
-    if (commitOptions.source === 'user' || changed) {
+    if (announced) {
       announceStep(events, catalogue, session, from, snapshot, commitOptions.source, at);
     }
     return true;

@@ -1,5 +1,6 @@
+import type { WorkflowDefinition } from '@chatflow/machines';
 import { describe, expect, it, vi } from 'vitest';
-import { SimulatedClock } from 'xstate';
+import { SimulatedClock, setup } from 'xstate';
 import { createRuntime } from '../src/createRuntime.ts';
 import { normalizeSessionKey, sessionStorageKey } from '../src/keys.ts';
 import { createMemoryStore } from '../src/memoryStore.ts';
@@ -272,6 +273,47 @@ describe('durable timers', () => {
     const view = await runtime.getOrCreateSession(key);
     expect(view).toMatchObject({ recovered: true, workflow: { state: 'reminded' } });
     expect(transitions).toEqual([expect.objectContaining({ source: 'timer', at: clock.now() })]);
+  });
+
+  it('should drop, unannounced, a timer whose transition a guard refuses', async () => {
+    const machine = setup({
+      types: { context: {} as { ready: boolean } },
+      guards: { isReady: ({ context }) => context.ready },
+    }).createMachine({
+      id: 'guarded',
+      initial: 'waiting',
+      context: { ready: false },
+      states: {
+        waiting: {
+          meta: { prompt: 'Waiting.' },
+          after: { 60000: { guard: 'isReady', target: 'late' } },
+        },
+        late: { type: 'final', meta: { prompt: 'Late.' } },
+      },
+    });
+    const guarded: WorkflowDefinition = {
+      type: 'guarded',
+      label: 'Guarded',
+      description: 'A timer a guard refuses.',
+      version: 1,
+      machine,
+      events: {},
+      refusals: {},
+    };
+    const clock = createClock();
+    const store = createMemoryStore({ now: clock.now });
+    const { runtime } = createTestRuntime({ clock, store, workflows: { guarded } });
+    const transitions = recordTransitions(runtime);
+    await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'guarded');
+    const before = (await storedRecord(store)).workflow;
+    expect(before?.timers).toHaveLength(1);
+    await clock.advanceAsync(60_000);
+    const after = (await storedRecord(store)).workflow;
+    expect(after?.timers).toBeUndefined();
+    expect(after?.snapshot).toEqual(before?.snapshot);
+    expect(transitions).toEqual([]);
+    expect(clock.pending).toBe(0);
   });
 
   it("should run on XState's SimulatedClock given as both clock and now", async () => {
