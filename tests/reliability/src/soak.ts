@@ -1,5 +1,6 @@
 /**
- * A long soak from the command line: `CHATFLOW_SOAK_MINUTES=30 pnpm soak`. Serves
+ * A long soak from the command line: `CHATFLOW_SOAK_MINUTES=30 pnpm soak` (minutes after
+ * warm-up). Serves
  * 10,000 sessions through one runtime on a Redis of its own and prints the heap after
  * warm-up and at the end, steps, errors and step latencies.
  */
@@ -9,7 +10,7 @@ import { seedFromEnv } from './seededRandom.ts';
 const minutes = Number(process.env.CHATFLOW_SOAK_MINUTES ?? 5);
 const figures = await runSoak({
   durationMs: minutes * 60_000,
-  warmUpMs: Math.min(60_000, (minutes * 60_000) / 3),
+  warmUpMs: 30_000,
   sessions: Number(process.env.CHATFLOW_SOAK_SESSIONS ?? 10_000),
   seed: seedFromEnv('CHATFLOW_SOAK_SEED'),
   onProgress: (message) => console.log(JSON.stringify(message)),

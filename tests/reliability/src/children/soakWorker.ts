@@ -1,8 +1,11 @@
 /**
  * One runtime on the Redis at CHATFLOW_STORE_URL serving CHATFLOW_SOAK_SESSIONS sessions
- * at once (ML training, a fast trainer), from many lanes, for CHATFLOW_SOAK_MS. After a
- * warm-up it measures the heap (after `global.gc()`, with every lane parked), and again
- * at the end; it reports steps, errors and step latencies. Run with `--expose-gc`.
+ * at once (ML training, a fast trainer), from many lanes. The warm-up lasts until every
+ * session has trained a model once (its record has reached its full size), then for two
+ * more steps a session on average, and at least CHATFLOW_SOAK_WARMUP_MS; then it measures
+ * the heap (after `global.gc()`, with every
+ * lane parked), serves CHATFLOW_SOAK_MS more, and measures again. It reports steps,
+ * errors and step latencies after warm-up. Run with `--expose-gc`.
  */
 import { createStore } from '@chatflow/adapters';
 import { type TrainModelInput, type TrainModelOutput, workflows } from '@chatflow/machines';
@@ -17,7 +20,7 @@ import { nextTrainingMove } from '../trainingDriver.ts';
 const env = process.env;
 const url = env.CHATFLOW_STORE_URL ?? 'memory';
 const sessionCount = Number(env.CHATFLOW_SOAK_SESSIONS ?? 10_000);
-const durationMs = Number(env.CHATFLOW_SOAK_MS ?? 60_000);
+const measuredMs = Number(env.CHATFLOW_SOAK_MS ?? 40_000);
 const warmUpMs = Number(env.CHATFLOW_SOAK_WARMUP_MS ?? 20_000);
 const laneCount = Number(env.CHATFLOW_SOAK_LANES ?? 200);
 const random = createSeededRandom(Number(env.CHATFLOW_SOAK_SEED ?? 1));
@@ -44,9 +47,16 @@ const keys: SessionKey[] = Array.from({ length: sessionCount }, (_, i) => ({
   userId: 100_000 + i,
   conversationId: `soak-${i}`,
 }));
-const touched = new Uint8Array(sessionCount);
+const trained = new Uint8Array(sessionCount);
 const busy = new Uint8Array(sessionCount);
-let untouched = sessionCount;
+let untrained = sessionCount;
+runtime.on('workflow.completed', (event) => {
+  const session = Number(event.key.conversationId.slice('soak-'.length));
+  if (trained[session] === 0) {
+    trained[session] = 1;
+    untrained -= 1;
+  }
+});
 const latency = createLatencyHistogram();
 let steps = 0;
 let errors = 0;
@@ -57,7 +67,7 @@ let running = true;
 
 async function lane(seed: number, index: number): Promise<void> {
   const walker = createSeededRandom(seed);
-  // The first pass gives every session its first step, in turn.
+  // Until every session has trained once, the lanes take the sessions in turn; then at random.
   let next = index;
   while (running) {
     if (paused !== undefined) {
@@ -66,7 +76,7 @@ async function lane(seed: number, index: number): Promise<void> {
       parked -= 1;
       continue;
     }
-    const session = next < sessionCount ? next : walker.int(0, sessionCount - 1);
+    const session = untrained > 0 ? next % sessionCount : walker.int(0, sessionCount - 1);
     next += laneCount;
     // One user types one message at a time: a session another lane is on is skipped.
     if (busy[session] === 1) continue;
@@ -74,7 +84,9 @@ async function lane(seed: number, index: number): Promise<void> {
     const key = keys[session]!;
     try {
       const view = await runtime.getOrCreateSession(key);
-      const move = nextTrainingMove(view.workflow, walker, { back: 0.1, cancel: 0.02 });
+      // A session walks straight to its first model, then takes detours too.
+      const detours = trained[session] === 1 ? { back: 0.1, cancel: 0.02 } : {};
+      const move = nextTrainingMove(view.workflow, walker, detours);
       if (move.kind === 'wait') continue;
       const started = performance.now();
       const result =
@@ -84,10 +96,6 @@ async function lane(seed: number, index: number): Promise<void> {
       latency.record(performance.now() - started);
       if (!result.ok) throw new Error(`refused: ${result.code}`);
       steps += 1;
-      if (touched[session] === 0) {
-        touched[session] = 1;
-        untouched -= 1;
-      }
     } catch (error) {
       errors += 1;
       firstError ||= String(error);
@@ -115,15 +123,21 @@ async function measureHeap(): Promise<number> {
 
 const lanes = Array.from({ length: laneCount }, (_, index) => lane(random.fork(), index));
 const started = Date.now();
-while (untouched > 0 || Date.now() - started < warmUpMs) {
+// Warm-up: every session trains a model once (its record reaches its full size), then
+// the sessions wander at random long enough for the mix of their steps (and of live
+// actors) to settle.
+while (untrained > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+const mixedAfter = steps + 2 * sessionCount;
+while (steps < mixedAfter || Date.now() - started < warmUpMs) {
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
 const heapWarm = await measureHeap();
 const stepsWarm = steps;
 latency.reset();
-emit({ type: 'warm', heap: heapWarm, steps, seconds: (Date.now() - started) / 1000 });
+const warmedAt = Date.now();
+emit({ type: 'warm', heap: heapWarm, steps, seconds: (warmedAt - started) / 1000 });
 let lastReport = Date.now();
-while (Date.now() - started < durationMs) {
+while (Date.now() - warmedAt < measuredMs) {
   await new Promise((resolve) => setTimeout(resolve, 250));
   if (Date.now() - lastReport > 10_000) {
     lastReport = Date.now();
