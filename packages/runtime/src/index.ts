@@ -35,6 +35,7 @@ export { createMemoryStore, type MemoryStoreOptions } from './memoryStore.ts';
 export { resolveSessionStore } from './resolveSessionStore.ts';
 export type { SessionStore, StoredRecord, WriteOptions } from './sessionStore.ts';
 export { sessionStoreSymbol } from './sessionStore.ts';
+export { systemClock } from './systemClock.ts';
 export type {
   CancelResult,
   CleanupResult,
@@ -46,6 +47,7 @@ export type {
   PersistenceBackend,
   PersistenceConfig,
   Runtime,
+  RuntimeClock,
   RuntimeConfig,
   RuntimeConfigInput,
   RuntimeEvent,
@@ -61,10 +63,13 @@ export type {
   SessionView,
   StepFailure,
   StepFailureCode,
+  StepOptions,
   StepResult,
+  StepSource,
   StepSuccess,
   StoreDataOptions,
   WorkflowEventDetails,
   WorkflowMigrations,
   WorkflowView,
+  WorkInfo,
 } from './types.ts';
