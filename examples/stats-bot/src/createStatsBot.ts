@@ -400,7 +400,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
 
   const unsubscribers = [
     runtime.on('workflow.transition', (event) => {
-      if (event.source !== 'internal') return;
+      if (event.source === 'user') return;
       announce(event.key, {
         type: event.workflow,
         state: event.state,

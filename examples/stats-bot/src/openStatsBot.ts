@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { createStore } from '@chatflow/adapters';
 import { workflows } from '@chatflow/machines';
 import {
@@ -92,6 +93,9 @@ export async function openStatsBot(options: OpenStatsBotOptions): Promise<Opened
     config,
     actors,
     logger: createStderrLogger(level),
+    // One name per machine, the same across restarts: a restarted bot takes over the
+    // training its killed predecessor left at once instead of waiting out the lease.
+    owner: process.env.STATS_BOT_OWNER ?? `stats-bot@${hostname()}`,
   });
   await runtime.start();
   const bot = createStatsBot({

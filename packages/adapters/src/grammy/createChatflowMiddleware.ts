@@ -506,7 +506,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
   if (api !== undefined && !hostMode) {
     unsubscribe.push(
       runtime.on('workflow.transition', (event) => {
-        if (event.source !== 'internal') return;
+        if (event.source === 'user') return;
         const chat = chatOf(event.key);
         if (chat === undefined) return;
         void queue.run(event.key.conversationId, async () => {
