@@ -3,7 +3,10 @@
  * to the sessions in CHATFLOW_SESSION_KEYS, from several lanes at once, in an order
  * drawn from the seed the parent gives both processes (so both hit the same session at
  * the same time). Writes an `ack` line per acknowledged event with the position the
- * event took in the session (its place in the workflow's list of applied events).
+ * event took in the session (its place in the workflow's list of applied events). With
+ * `shared`, both processes send the same messages with the same `messageId` (an update
+ * delivered to two bot instances), and a message already applied is acknowledged as a
+ * duplicate.
  */
 import { createStore } from '@chatflow/adapters';
 import { ChatflowError, createRuntime, type SessionKey } from '@chatflow/runtime';
@@ -23,11 +26,13 @@ const runtime = createRuntime({
   logger: pino({ level: 'warn' }, pino.destination(2)),
 });
 
-async function run(seed: number, events: number, lanes: number): Promise<void> {
+async function run(seed: number, events: number, lanes: number, shared: boolean): Promise<void> {
   // The same seed in both processes: the same session for the same slot, at about the same time.
   const order = createSeededRandom(seed);
   const sessionOf = Array.from({ length: events }, () => order.int(0, keys.length - 1));
-  const amounts = createSeededRandom(seed ^ worker.charCodeAt(0));
+  // Shared: both processes receive the same messages (one update delivered to both).
+  const amounts = createSeededRandom(shared ? seed : seed ^ worker.charCodeAt(0));
+  const amountOf = Array.from({ length: events }, () => amounts.int(-5, 5));
   let next = 0;
   let conflicts = 0;
   let acknowledged = 0;
@@ -35,13 +40,23 @@ async function run(seed: number, events: number, lanes: number): Promise<void> {
     while (next < events) {
       const slot = next++;
       const session = sessionOf[slot]!;
-      const event = { type: 'add', id: `${worker}-${slot}`, amount: amounts.int(-5, 5) };
+      const id = shared ? `S-${slot}` : `${worker}-${slot}`;
+      const event = { type: 'add', id, amount: amountOf[slot]! };
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await runtime.send(keys[session]!, event);
+          const result = shared
+            ? await runtime.send(keys[session]!, event, { messageId: id })
+            : await runtime.send(keys[session]!, event);
           if (!result.ok) throw new Error(`refused: ${result.code} ${result.message}`);
           const ids = (result.context as CounterContext).ids;
-          emit({ type: 'ack', session, id: event.id, amount: event.amount, position: ids.length });
+          emit({
+            type: 'ack',
+            session,
+            id,
+            amount: event.amount,
+            position: result.duplicate === true ? ids.lastIndexOf(id) + 1 : ids.length,
+            duplicate: result.duplicate === true,
+          });
           acknowledged += 1;
           break;
         } catch (error) {
@@ -61,9 +76,12 @@ async function run(seed: number, events: number, lanes: number): Promise<void> {
 
 onParentMessage((message) => {
   if (message.type !== 'go') return;
-  run(Number(message.seed), Number(message.events), Number(message.lanes)).catch((error: unknown) =>
-    emit({ type: 'failed', error: String(error) }),
-  );
+  run(
+    Number(message.seed),
+    Number(message.events),
+    Number(message.lanes),
+    message.shared === true,
+  ).catch((error: unknown) => emit({ type: 'failed', error: String(error) }));
 });
 
 await runtime.getSession({ userId: 'warm-up', conversationId: 'warm-up' });
