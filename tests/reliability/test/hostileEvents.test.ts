@@ -61,13 +61,21 @@ describe.each(backendNames)('hostile events and calls on %s', (name) => {
     await runtime.send(target, { type: 'data.uploaded', dataset: exampleDataset() });
   }
 
+  const logLines: string[] = [];
+  let refusedEvents = 0;
+  let longEventTypes = 0;
+
   beforeAll(async () => {
     backend = await openBackend(name);
     runtime = createRuntime({
       workflows,
       store: backend.store,
       config: { maxDataSizeMb: 1 },
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(line) }),
+    });
+    runtime.on('step.refused', (event) => {
+      refusedEvents += 1;
+      if (event.eventType !== null && event.eventType.length > 60) longEventTypes += 1;
     });
     bystanders = await createBystanders(runtime, name);
     before = await bystanders.snapshot();
@@ -75,6 +83,14 @@ describe.each(backendNames)('hostile events and calls on %s', (name) => {
   beforeEach(resetTarget);
   afterAll(async () => {
     expect(await bystanders.snapshot()).toBe(before);
+    // Refusals are announced and audited by type and code, never with their payload.
+    expect(refusedEvents).toBeGreaterThan(0);
+    expect(longEventTypes).toBe(0);
+    for (const line of logLines) {
+      expect(line.length).toBeLessThan(4000);
+      expect(line).not.toContain('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx');
+      expect(line).not.toContain('polluted');
+    }
     await runtime.shutdown();
     await backend.close();
   });
@@ -242,6 +258,7 @@ describe.each(backendNames)('hostile events and calls on %s', (name) => {
       { requiredKeys: ['type'] },
     );
     const outcomes = new Map<string, number>();
+    const refusedBefore = refusedEvents;
     await fc.assert(
       fc.asyncProperty(fc.oneof(value, eventObject, viaJson, plausible), async (event) => {
         const view = await runtime.getSession(target);
@@ -255,6 +272,9 @@ describe.each(backendNames)('hostile events and calls on %s', (name) => {
       { seed, numRuns: runs },
     );
     expect(await bystanders.snapshot()).toBe(before);
+    // Every refusal of a session's step was announced as a step.refused event.
+    const refused = runs - (outcomes.get('accepted') ?? 0);
+    expect(refusedEvents - refusedBefore).toBe(refused);
     console.log(`${name}: events tried`, runs, JSON.stringify(Object.fromEntries(outcomes)));
   });
 
