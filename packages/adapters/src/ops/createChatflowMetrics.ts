@@ -1,4 +1,4 @@
-import type { Runtime, StepResult } from '@chatflow/runtime';
+import type { Runtime } from '@chatflow/runtime';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StoreTimingObserver } from './instrumentStore.ts';
 
@@ -39,12 +39,6 @@ export interface ChatflowMetrics {
    * Throws when one is attached already.
    */
   attach(runtime: Runtime): void;
-  /**
-   * Counts a step result. Refused steps are counted only through this hook (the runtime
-   * announces accepted steps, not refused ones): pass it as the grammY middleware's
-   * `onStep`, or call it with what `send` and `startWorkflow` return.
-   */
-  observeStep(result: StepResult): void;
   /** Records one store operation; give it to `instrumentStore`. */
   observeStoreTiming: StoreTimingObserver;
   /** Stops listening to the runtime's events. */
@@ -65,17 +59,16 @@ const defaultBuckets = [
  * - `chatflow_workflow_sessions{workflow,state}`: sessions per workflow step, followed
  *   from the runtime's events (sessions that only come back from the store after a
  *   restart are counted from their next step on);
- * - counters from the runtime's events: sessions created, expired, recovered, deleted
- *   (by reason), workflows started, completed, cancelled (by reason), accepted steps (by
- *   workflow and source: `user` or `internal`);
- * - `chatflow_steps_refused_total{code}` through {@link ChatflowMetrics.observeStep};
+ * - counters from the runtime's events: sessions created, expired, recovered, evicted,
+ *   deleted (by reason), workflows started, completed, cancelled (by reason), accepted
+ *   steps (by workflow and source: `user`, `internal` or `timer`) and refused steps (by
+ *   code);
  * - `chatflow_store_operation_duration_seconds{backend,operation,outcome}` through
  *   {@link ChatflowMetrics.observeStoreTiming} and `instrumentStore`.
  *
  * @example
  * ```ts
  * const metrics = createChatflowMetrics({ runtime });
- * bot.use(createChatflowMiddleware({ runtime, workflows, onStep: metrics.observeStep }));
  * createOpsServer({ runtime, metrics, port: 9464 });
  * ```
  */
@@ -160,6 +153,11 @@ export function createChatflowMetrics(options: ChatflowMetricsOptions = {}): Cha
     'Expired sessions recovered within their grace period.',
     [],
   );
+  const evicted = counter(
+    'sessions_evicted_total',
+    'Live sessions evicted from memory to stay within maxConcurrentSessions (they stay stored).',
+    [],
+  );
   const deleted = counter(
     'sessions_deleted_total',
     'Sessions deleted: `deleted` (deleteSession), `expired` (grace over), `forgotten` (forgetUser).',
@@ -174,12 +172,12 @@ export function createChatflowMetrics(options: ChatflowMetricsOptions = {}): Cha
   );
   const accepted = counter(
     'steps_accepted_total',
-    'Workflow steps taken and persisted: `user` on a message, `internal` when invoked work finished.',
+    'Workflow steps taken and persisted: `user` on a message, `internal` when invoked work finished, `timer` when a step timer fired.',
     ['workflow', 'source'],
   );
   const refused = counter(
     'steps_refused_total',
-    'Steps refused (user mistakes), as reported to observeStep.',
+    'Steps refused (user mistakes), by code: INVALID_EVENT, PREREQUISITE_NOT_MET, NO_ACTIVE_WORKFLOW.',
     ['code'],
   );
   const storeLatency = new Histogram({
@@ -198,6 +196,8 @@ export function createChatflowMetrics(options: ChatflowMetricsOptions = {}): Cha
       observed.on('session.created', () => created.inc()),
       observed.on('session.expired', () => expired.inc()),
       observed.on('session.recovered', () => recovered.inc()),
+      observed.on('session.evicted', () => evicted.inc()),
+      observed.on('step.refused', (event) => refused.inc({ code: event.code })),
       observed.on('session.deleted', (event) => {
         deleted.inc({ reason: event.reason });
         steps.delete(sessionOf(event.key));
@@ -227,9 +227,6 @@ export function createChatflowMetrics(options: ChatflowMetricsOptions = {}): Cha
       return runtime;
     },
     attach,
-    observeStep(result) {
-      if (!result.ok) refused.inc({ code: result.code });
-    },
     observeStoreTiming({ backend, operation, outcome, seconds }) {
       storeLatency.observe({ backend, operation, outcome }, seconds);
     },

@@ -6,7 +6,7 @@ import { type ChatflowMetrics, createChatflowMetrics } from './createChatflowMet
 /** Options of {@link createOpsHandler}. */
 export interface OpsHandlerOptions {
   /**
-   * The metrics to expose. Pass the ones whose `observeStep` and `observeStoreTiming`
+   * The metrics to expose. Pass the ones whose `observeStoreTiming`
    * you wired elsewhere, so the counts add up in one place; the runtime is attached to
    * them when they observe none yet.
    * @default createChatflowMetrics({ runtime, registry })

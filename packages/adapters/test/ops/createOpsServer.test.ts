@@ -101,7 +101,7 @@ interface Setup {
 
 const open: Setup[] = [];
 
-async function setup(): Promise<Setup> {
+async function setup(config: { maxConcurrentSessions?: number } = {}): Promise<Setup> {
   const clock = { now: Date.UTC(2026, 2, 1, 12) };
   const storage = new FlakyMap<string, unknown>();
   const metrics = createChatflowMetrics();
@@ -113,6 +113,7 @@ async function setup(): Promise<Setup> {
     workflows,
     actors: { trainModel },
     now: () => clock.now,
+    config,
     store: instrumentStore(new Keyv({ store: storage }), metrics.observeStoreTiming),
   });
   const server = await createOpsServer({ runtime, metrics, port: 0 });
@@ -138,6 +139,19 @@ async function scrape(server: OpsServer) {
 }
 
 describe('createOpsServer', () => {
+  it('should count evictions when live sessions outgrow maxConcurrentSessions', async () => {
+    const { runtime, server } = await setup({ maxConcurrentSessions: 1 });
+    await runtime.getOrCreateSession(ada);
+    await runtime.startWorkflow(ada, 'ml_training');
+    await runtime.getOrCreateSession(bob);
+    await runtime.startWorkflow(bob, 'data_exploration');
+
+    const scraped = await scrape(server);
+    expect(scraped.types.get('chatflow_sessions_evicted_total')).toBe('counter');
+    expect(scraped.value('chatflow_sessions_evicted_total')).toBeGreaterThanOrEqual(1);
+    expect(scraped.value('chatflow_sessions_live')).toBe(1);
+  });
+
   it('should listen on loopback by default', async () => {
     const { server } = await setup();
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
@@ -150,7 +164,7 @@ describe('createOpsServer', () => {
   });
 
   it('should expose Prometheus metrics that follow the runtime', async () => {
-    const { runtime, server, metrics, clock } = await setup();
+    const { runtime, server, clock } = await setup();
     const before = await scrape(server);
     expect(before.value('chatflow_sessions_live')).toBe(0);
     expect(before.value('chatflow_healthy')).toBe(1);
@@ -159,16 +173,14 @@ describe('createOpsServer', () => {
     expect(before.types.get('chatflow_store_operation_duration_seconds')).toBe('histogram');
 
     await runtime.getOrCreateSession(ada);
-    metrics.observeStep(await runtime.startWorkflow(ada, 'ml_training'));
-    metrics.observeStep(
-      await runtime.send(ada, { type: 'data.uploaded', dataset: exampleDataset() }),
-    );
-    metrics.observeStep(await runtime.send(ada, { type: 'target.selected', column: 'price' }));
+    await runtime.startWorkflow(ada, 'ml_training');
+    await runtime.send(ada, { type: 'data.uploaded', dataset: exampleDataset() });
+    await runtime.send(ada, { type: 'target.selected', column: 'price' });
     // The target cannot also be a feature: a guard refuses.
-    metrics.observeStep(await runtime.send(ada, { type: 'features.selected', columns: ['price'] }));
-    metrics.observeStep(await runtime.send(ada, { type: 'no.such.event' }));
+    await runtime.send(ada, { type: 'features.selected', columns: ['price'] });
+    await runtime.send(ada, { type: 'no.such.event' });
     await runtime.getOrCreateSession(bob);
-    metrics.observeStep(await runtime.startWorkflow(bob, 'stats_analysis'));
+    await runtime.startWorkflow(bob, 'stats_analysis');
 
     const after = await scrape(server);
     expect(after.value('chatflow_sessions_live')).toBe(2);
@@ -200,10 +212,8 @@ describe('createOpsServer', () => {
     expect(writes).toBeGreaterThanOrEqual(5);
 
     // Training to the end: a step taken without a message, then completion.
-    metrics.observeStep(await runtime.send(ada, { type: 'features.selected', columns: ['area'] }));
-    metrics.observeStep(
-      await runtime.send(ada, { type: 'model.confirmed', modelType: 'linear_regression' }),
-    );
+    await runtime.send(ada, { type: 'features.selected', columns: ['area'] });
+    await runtime.send(ada, { type: 'model.confirmed', modelType: 'linear_regression' });
     await new Promise<void>((resolve) => {
       const off = runtime.on('workflow.completed', () => {
         off();
