@@ -39,12 +39,18 @@ export interface SessionAccess {
    * when written (the live session then holds `next`); false on a conflict (the live
    * session is marked stale, so the next load re-reads it).
    */
-  write(session: LiveSession, next: SessionRecord): Promise<boolean>;
+  write(session: LiveSession, next: SessionRecord, snapshotJson?: string): Promise<boolean>;
   /**
    * Writes a record at a key whose stored revision is `expected` (0: none); resolves to
-   * the fingerprint of what was written, or `undefined` on a conflict.
+   * the fingerprint of what was written, or `undefined` on a conflict. `snapshotJson` is
+   * the JSON of the record's workflow snapshot when the caller already has it.
    */
-  writeAt(storageKey: string, expected: number, record: SessionRecord): Promise<string | undefined>;
+  writeAt(
+    storageKey: string,
+    expected: number,
+    record: SessionRecord,
+    snapshotJson?: string,
+  ): Promise<string | undefined>;
   /** The TTL and index of a session record's writes. */
   writeOptions(key: NormalizedSessionKey, storageKey: string): WriteOptions;
   /**
@@ -54,14 +60,21 @@ export interface SessionAccess {
   retrying<T>(attempt: () => Promise<T | typeof retry>): Promise<T>;
 }
 
+/** How much of the head of a stored value {@link fingerprint} hashes. */
+const fingerprintHead = 128;
+
 /**
- * A cheap fingerprint of a stored value (its length and FNV-1a hash): with the
- * revision, it tells a cached record from one that was deleted and written again up to
- * the same revision.
+ * A cheap fingerprint of a stored value: its length and an FNV-1a hash of its head.
+ * With the revision, it tells a cached record from one that was deleted and written
+ * again up to the same revision. Compare-and-set makes the revision unique while a key
+ * exists; a key written anew starts from revision 1 with a fresh random `sessionId`,
+ * which a serialized record carries in its head (`{"format":1,"sessionId":"..."`), so
+ * hashing the head is enough and a load does not walk the whole record.
  */
 export function fingerprint(value: string): string {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < value.length; i += 1) {
+  const end = Math.min(value.length, fingerprintHead);
+  for (let i = 0; i < end; i += 1) {
     hash ^= value.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
@@ -212,9 +225,14 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     return loaded.session;
   }
 
-  async function writeAt(storageKey: string, expected: number, record: SessionRecord) {
+  async function writeAt(
+    storageKey: string,
+    expected: number,
+    record: SessionRecord,
+    snapshotJson?: string,
+  ) {
     const key = { userId: record.userId, conversationId: record.conversationId };
-    const value = serializeSessionRecord(record);
+    const value = serializeSessionRecord(record, snapshotJson);
     const written = await access.call((store) =>
       store.compareAndSet(
         storageKey,
@@ -226,9 +244,13 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     return written ? fingerprint(value) : undefined;
   }
 
-  async function write(session: LiveSession, next: SessionRecord): Promise<boolean> {
+  async function write(
+    session: LiveSession,
+    next: SessionRecord,
+    snapshotJson?: string,
+  ): Promise<boolean> {
     const expected = session.revision;
-    const written = await writeAt(session.storageKey, expected, next);
+    const written = await writeAt(session.storageKey, expected, next, snapshotJson);
     if (written !== undefined) {
       session.record = next;
       session.revision = expected + 1;

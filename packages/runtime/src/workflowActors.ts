@@ -24,7 +24,12 @@ export interface WorkflowActors {
    * Delivers a committed event to the live actor (it lands where `transition` said);
    * `firedTimer` is the id of the timer the event comes from.
    */
-  deliver(session: LiveSession, event: { type: string }, firedTimer?: string): void;
+  deliver(
+    session: LiveSession,
+    event: { type: string },
+    firedTimer?: string,
+    committedJson?: string,
+  ): void;
   /** Stops and forgets the session's actor. */
   detach(session: LiveSession): void;
   /** True while the session's actor runs invoked work. */
@@ -180,11 +185,16 @@ export function createWorkflowActors(options: WorkflowActorsOptions): WorkflowAc
     return actor;
   }
 
-  function deliver(session: LiveSession, event: { type: string }, firedTimer?: string): void {
+  function deliver(
+    session: LiveSession,
+    event: { type: string },
+    firedTimer?: string,
+    committedJson?: string,
+  ): void {
     const actor = session.actor;
     const record = session.record.workflow;
     if (record === null) return;
-    session.committedJson = JSON.stringify(record.snapshot);
+    session.committedJson = committedJson ?? JSON.stringify(record.snapshot);
     session.committedState = stateName(record.snapshot.value);
     if (actor === undefined || session.evicted) return;
     session.applying = true;
@@ -250,6 +260,7 @@ export function createWorkflowActors(options: WorkflowActorsOptions): WorkflowAc
             timers: timersOfActor(actor, previous, now()),
             work: leasesOfActor(session, snapshot),
           }),
+          json,
         );
         return written ? true : retry;
       });

@@ -107,13 +107,15 @@ export function createWorkflowSteps(options: WorkflowStepsOptions): WorkflowStep
       commitOptions.messageId,
     );
     const from = stateName(workflow.snapshot.value);
+    // The snapshot's JSON is computed once per step: it is spliced into the stored
+    // record and becomes the session's committed JSON, which the live actor is compared
+    // with after delivery.
+    const json = JSON.stringify(snapshot);
     // A user step is always announced; one without a message only when it changed the
     // workflow (a timer whose transition a guard refused changes nothing but the timers).
-    const announced =
-      commitOptions.source === 'user' ||
-      JSON.stringify(snapshot) !== JSON.stringify(workflow.snapshot);
-    if (!(await sessions.write(session, record))) return false;
-    actors.deliver(session, event, commitOptions.firedTimer);
+    const announced = commitOptions.source === 'user' || json !== JSON.stringify(workflow.snapshot);
+    if (!(await sessions.write(session, record, json))) return false;
+    actors.deliver(session, event, commitOptions.firedTimer, json);
     if (announced) {
       announceStep(events, catalogue, session, from, snapshot, commitOptions.source, at);
     }
