@@ -29,8 +29,8 @@ describe('parseStoreUrl', () => {
   it.each([
     ['redis://localhost:6379', 'localhost:6379'],
     ['redis://localhost', 'localhost:6379'],
-    ['redis://10.0.0.5:6380/3', '10.0.0.5:6380/3'],
-    ['redis://10.0.0.5:6380/0', '10.0.0.5:6380'],
+    ['redis://127.0.0.5:6380/3', '127.0.0.5:6380/3'],
+    ['redis://127.0.0.5:6380/0', '127.0.0.5:6380'],
     ['rediss://user:pa%24%24@cache.example.com:6390', 'cache.example.com:6390'],
     ['redis://:only-password@[::1]:6379/1', '[::1]:6379/1'],
   ])('should read %s with the address %s', (url, address) => {

@@ -667,7 +667,7 @@ describe('createChatflowMiddleware', () => {
       get(target, property, receiver) {
         if (down && (property === 'get' || property === 'set')) {
           return () => {
-            throw new Error('connect ECONNREFUSED 10.0.0.9:6379');
+            throw new Error('connect ECONNREFUSED 127.0.0.1:6399');
           };
         }
         const value = Reflect.get(target, property, receiver);

@@ -22,11 +22,11 @@ import {
 class FlakyMap<K, V> extends Map<K, V> {
   down = false;
   override get(key: K): V | undefined {
-    if (this.down) throw new Error('connect ECONNREFUSED 10.0.0.7:6379');
+    if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:6399');
     return super.get(key);
   }
   override set(key: K, value: V): this {
-    if (this.down) throw new Error('connect ECONNREFUSED 10.0.0.7:6379');
+    if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:6399');
     return super.set(key, value);
   }
 }
