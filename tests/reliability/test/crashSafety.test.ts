@@ -227,7 +227,8 @@ async function crashCampaign(url: string, random: SeededRandom): Promise<Campaig
   }
 }
 
-describe('crash safety', () => {
+// The two campaigns run side by side: each mostly waits for its next worker to load.
+describe.concurrent('crash safety', () => {
   it('should keep every acknowledged step in SQLite across SIGKILLs at random moments', async () => {
     const random = createSeededRandom(seedFromEnv('CHATFLOW_CRASH_SQLITE_SEED'));
     const file = join(directory, 'crash.db');
