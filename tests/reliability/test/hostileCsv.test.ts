@@ -14,7 +14,7 @@ import { watchPrototypes } from '../src/prototypeGuard.ts';
 import { seedFromEnv } from '../src/seededRandom.ts';
 
 const seed = seedFromEnv('CHATFLOW_CSV_SEED');
-const runs = Number(process.env.CHATFLOW_CSV_RUNS ?? 400);
+const runs = Number(process.env.CHATFLOW_CSV_RUNS ?? 1000);
 
 /** Ingests and returns the result or the thrown error, whatever it is. */
 function attempt(bytes: Uint8Array | string, maxBytes?: number): IngestResult | unknown {
