@@ -8,6 +8,7 @@ import { type RedisServer, startRedisServer } from './redisServer.ts';
 
 /** The backends every store-facing promise is tested on. */
 export const backendNames = ['memory', 'sqlite', 'redis'] as const;
+/** One of {@link backendNames}. */
 export type BackendName = (typeof backendNames)[number];
 
 /** A store on a real backend of the test's own, and raw access to what it holds. */

@@ -31,6 +31,16 @@ export interface TrafficFigures {
   problems: string[];
 }
 
+/** Options of {@link startTraffic}. */
+export interface TrafficOptions {
+  /**
+   * The longest pause of a user between two moves, in milliseconds (each pause is drawn
+   * between 0 and this).
+   * @default 3
+   */
+  thinkMs?: number;
+}
+
 /** Traffic running against a runtime. */
 export interface Traffic {
   readonly figures: TrafficFigures;
@@ -58,7 +68,7 @@ export function startTraffic(
   runtime: Runtime,
   keys: SessionKey[],
   random: SeededRandom,
-  options: { thinkMs?: number } = {},
+  options: TrafficOptions = {},
 ): Traffic {
   const thinkMs = options.thinkMs ?? 3;
   const figures: TrafficFigures = {
