@@ -157,6 +157,13 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       if (live !== undefined) registry.delete(storageKey);
       return { kind: 'missing' };
     }
+    const raw: unknown = stored.value;
+    if (typeof raw !== 'string') {
+      // A damaged store can hand back bytes or anything else: unreadable, never a crash.
+      if (live !== undefined) registry.delete(storageKey);
+      const value = raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : String(raw);
+      return { kind: 'unreadable', revision: stored.revision, value };
+    }
     const print = fingerprint(stored.value);
     if (live !== undefined && live.revision === stored.revision && live.fingerprint === print) {
       return { kind: 'found', session: live };

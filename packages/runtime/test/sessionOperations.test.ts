@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionExpiredError, SessionNotFoundError } from '../src/errors.ts';
 import { quarantineStorageKey, sessionStorageKey, userIndexKey } from '../src/keys.ts';
 import { createKeyvSessionStore } from '../src/keyvSessionStore.ts';
+import { createMemoryStore } from '../src/memoryStore.ts';
 import type { RuntimeEvent } from '../src/types.ts';
 import { counterWorkflow, fixtureWorkflows } from './support/fixtureWorkflows.ts';
 import {
@@ -262,6 +263,22 @@ describe('unreadable records', () => {
     const record = JSON.parse(stored!.value) as Record<string, unknown>;
     await sessions.compareAndSet(storageKey, stored!.revision, {
       value: JSON.stringify({ ...record, lastActivity: 'yesterday' }),
+      revision: stored!.revision + 1,
+    });
+    const fresh = await runtime.getOrCreateSession(key);
+    expect(fresh.reset).toBe('unreadable');
+    expect(fresh.sessionId).not.toBe(view.sessionId);
+  });
+
+  it('should treat a record whose value is not text as unreadable', async () => {
+    const sessions = createMemoryStore();
+    const { runtime } = createTestRuntime({ store: sessions });
+    const view = await runtime.getOrCreateSession(key);
+    const stored = await sessions.get(storageKey);
+    // A damaged backend can return bytes where the record's text was.
+    const bytes = new TextEncoder().encode(stored!.value) as unknown as string;
+    await sessions.compareAndSet(storageKey, stored!.revision, {
+      value: bytes,
       revision: stored!.revision + 1,
     });
     const fresh = await runtime.getOrCreateSession(key);
