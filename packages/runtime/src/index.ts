@@ -20,6 +20,8 @@ export {
   UnknownWorkflowError,
   WorkflowInterruptedError,
 } from './errors.ts';
+export type { KeyedQueue } from './keyedQueue.ts';
+export { createKeyedQueue } from './keyedQueue.ts';
 export {
   dataStorageKey,
   encodeId,

@@ -1,6 +1,7 @@
 import type { DatasetInfo } from '@chatflow/machines';
 import {
   ChatflowError,
+  createKeyedQueue,
   type SessionKey,
   type SessionView,
   type StepResult,
@@ -14,7 +15,6 @@ import { defaultStepControls } from './defaultStepControls.ts';
 import { defaultTexts } from './defaultTexts.ts';
 import { clipText, describeStep } from './describeStep.ts';
 import { downloadTelegramFile } from './downloadTelegramFile.ts';
-import { createKeyedQueue } from './keyedQueue.ts';
 import { readStepText } from './readStepText.ts';
 import {
   builtinCommands,
