@@ -9,7 +9,7 @@ import { stateName } from './workflowCatalogue.ts';
 import { createWorkflowOperations } from './workflowOperations.ts';
 
 /**
- * Creates a chatflow runtime: one workflow actor per chat session, operations of a
+ * Creates a chatflow runtime: the live state of one workflow per chat session, operations of a
  * session one at a time in arrival order, every accepted step written to the store
  * before it is reported, idle sessions expired with a grace period, history and Arrow
  * data per session. See the package README for the guarantees.
@@ -38,7 +38,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const core = createRuntimeCore(options);
   const {
     access,
-    actors,
+    states,
     agenda,
     config,
     events,
@@ -121,7 +121,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ...createHistoryOperations(core),
     forgetUser: createForgetUser(core),
     sessionOf: (actorOrSystem) =>
-      actors.sessionOf(actorOrSystem) ?? runner.infoOf(actorOrSystem)?.key,
+      states.sessionOf(actorOrSystem) ?? runner.infoOf(actorOrSystem)?.key,
     workOf: (actorOrSystem) => runner.infoOf(actorOrSystem),
     stats,
     health,

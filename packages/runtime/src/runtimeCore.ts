@@ -19,14 +19,14 @@ import { createSessionUpkeep, type SessionUpkeep } from './sessionUpkeep.ts';
 import { createStoreAccess, type StoreAccess } from './storeAccess.ts';
 import { systemClock } from './systemClock.ts';
 import type { PersistedWorkflowSnapshot, RuntimeConfig, RuntimeOptions } from './types.ts';
-import { createWorkflowActors, type WorkflowActors } from './workflowActors.ts';
 import { prepareWorkflows, type WorkflowCatalogue } from './workflowCatalogue.ts';
+import { createWorkflowStates, type WorkflowStates } from './workflowStates.ts';
 import { createWorkflowSteps, type WorkflowSteps } from './workflowSteps.ts';
 import type { StepAction } from './workflowTimers.ts';
 import { type LeaseHolder, nextLeases } from './workLeases.ts';
 import { createWorkRunner, type WorkRunner } from './workRunner.ts';
 
-/** What every part of a runtime shares: settings, store, lines, registry, actors, events. */
+/** What every part of a runtime shares: settings, store, lines, registry, workflow states, events. */
 export interface RuntimeCore {
   config: RuntimeConfig;
   policy: ExpiryPolicy;
@@ -38,7 +38,8 @@ export interface RuntimeCore {
   events: RuntimeEvents;
   registry: SessionRegistry;
   sessions: SessionAccess;
-  actors: WorkflowActors;
+  /** The live workflow state of each session (and its inspector mirror). */
+  states: WorkflowStates;
   /** The alarms of sessions with timers or work to look after. */
   agenda: SessionAgenda;
   /** Durable steps of machine events (user events, timers, finished work). */
@@ -85,7 +86,7 @@ export interface RuntimeCore {
 /**
  * Builds the shared core of a runtime from its options: the config validated, the
  * store resolved and wrapped, the catalogue prepared, and the lines, registry, session
- * access and workflow actors wired to each other.
+ * access and workflow states wired to each other.
  *
  * @example
  * ```ts
@@ -115,11 +116,11 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
   const events = createRuntimeEvents(logger);
   const evictions = { count: 0 };
 
-  // The registry and the actors need each other: the registry asks whether a session
-  // runs work, and stops the actors of the sessions it evicts; the session access
-  // re-arms each record it reads or writes through the upkeep, built on both.
-  let actors!: WorkflowActors;
+  // The registry asks the work runner whether a session runs work, and the session
+  // access re-arms each record it reads or writes through the upkeep, built on both.
   let upkeep!: SessionUpkeep;
+  let runner!: WorkRunner;
+  const states = createWorkflowStates({ logger, inspect: options.inspect });
   function leasesAfter(
     type: string,
     previous: readonly WorkLease[],
@@ -142,9 +143,11 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
   };
   const registry = createSessionRegistry({
     max: config.maxConcurrentSessions,
-    isBusy: (session) => lines.isBusy(session.storageKey) || actors.hasRunningWork(session),
+    isBusy: (session) =>
+      lines.isBusy(session.storageKey) ||
+      runner.of(session.storageKey).some((run) => run.outcome === undefined),
     onEvict: (session, reason) => {
-      actors.detach(session);
+      states.detach(session);
       if (reason !== 'capacity') return;
       evictions.count += 1;
       events.emit({
@@ -163,22 +166,12 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     migrations: options.migrations ?? {},
     policy,
     now,
-    onWorkflowChanged: (session) => actors.detach(session),
+    onWorkflowChanged: (session) => states.detach(session),
     onRecord: (session) => upkeep.track(session),
-  });
-  actors = createWorkflowActors({
-    sessions,
-    lines,
-    events,
-    catalogue,
-    logger,
-    now,
-    inspect: options.inspect,
-    leasesOfActor: (session, snapshot) => leasesOf(session, snapshot, []),
   });
   const touched = (record: SessionRecord): SessionRecord => ({ ...record, lastActivity: now() });
   const steps = createWorkflowSteps({
-    actors,
+    states,
     catalogue,
     events,
     sessions,
@@ -191,14 +184,13 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     now,
     onDue: (storageKey, key) => void upkeep.tick(storageKey, key),
   });
-  const runner = createWorkRunner({
+  runner = createWorkRunner({
     logger,
     inspect: options.inspect,
     onSettled: (run) => void upkeep.tick(run.storageKey, run.key),
   });
   upkeep = createSessionUpkeep({
     access,
-    actors,
     agenda,
     catalogue,
     runner,
@@ -224,7 +216,7 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     events,
     registry,
     sessions,
-    actors,
+    states,
     agenda,
     steps,
     upkeep,

@@ -23,7 +23,7 @@ export type LoadedSession =
 export interface SessionAccess {
   /**
    * Reads the session's record (one store read). When the registry holds the same
-   * revision, its record (and actor) are kept; otherwise the record is parsed, its
+   * revision, its record (and live workflow state) are kept; otherwise the record is parsed, its
    * workflow checked against the catalogue, and the live session updated or created.
    */
   load(storageKey: string, key: NormalizedSessionKey): Promise<LoadedSession>;
@@ -106,7 +106,7 @@ export interface SessionAccessOptions {
   migrations: WorkflowMigrations;
   policy: ExpiryPolicy;
   now: () => number;
-  /** Called when a live session's stored workflow changed under it (stop its actor). */
+  /** Called when a live session's record was read anew (drop its cached workflow state). */
   onWorkflowChanged(session: LiveSession): void;
   /**
    * Called when a live session got a record from the store (read anew, not from the
@@ -179,17 +179,12 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     }
     const { record, reset } = upgraded(parsed);
     if (live !== undefined) {
-      const workflow = record.workflow;
-      const changed =
-        live.actor !== undefined &&
-        (workflow === null ||
-          workflow.instanceId !== live.actorInstanceId ||
-          JSON.stringify(workflow.snapshot) !== live.committedJson);
+      // The record is a new object: the live state cached for the old one is dropped.
+      options.onWorkflowChanged(live);
       live.record = record;
       live.revision = stored.revision;
       live.fingerprint = print;
       if (reset) live.pendingReset = 'workflow_changed';
-      if (changed) options.onWorkflowChanged(live);
       options.onRecord(live);
       return { kind: 'found', session: live };
     }
@@ -199,8 +194,6 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       record,
       revision: stored.revision,
       fingerprint: print,
-      applying: false,
-      syncQueued: false,
       evicted: false,
       ...(reset ? { pendingReset: 'workflow_changed' as const } : {}),
     };

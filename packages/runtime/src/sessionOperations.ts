@@ -30,7 +30,6 @@ const quarantineTtlMs = 7 * 24 * 60 * 60_000;
 export function createSessionOperations(core: RuntimeCore) {
   const {
     access,
-    actors,
     catalogue,
     events,
     inGrace,
@@ -96,8 +95,6 @@ export function createSessionOperations(core: RuntimeCore) {
       record,
       revision: expected + 1,
       fingerprint: written,
-      applying: false,
-      syncQueued: false,
       evicted: false,
     };
     registry.set(session);
@@ -146,7 +143,6 @@ export function createSessionOperations(core: RuntimeCore) {
             reset: 'expired',
           });
         }
-        await actors.flush(session);
         const next = await refreshedData({ ...touched(session.record), status: 'active' });
         if (!(await sessions.write(session, next))) return retry;
         inGrace.delete(storageKey);

@@ -1,9 +1,9 @@
-import type { AnyActorRef, Subscription } from 'xstate';
+import type { AnyActorRef, AnyMachineSnapshot } from 'xstate';
 import type { NormalizedSessionKey } from './keys.ts';
 import type { SessionRecord } from './sessionRecord.ts';
-import type { SessionResetReason } from './types.ts';
+import type { PersistedWorkflowSnapshot, SessionResetReason } from './types.ts';
 
-/** A session held in memory: its last committed record and, while it runs, its actor. */
+/** A session held in memory: its last committed record and its workflow's live state. */
 export interface LiveSession {
   storageKey: string;
   key: NormalizedSessionKey;
@@ -13,19 +13,12 @@ export interface LiveSession {
   revision: number;
   /** The fingerprint of the stored value, telling it from a rewrite at the same revision. */
   fingerprint: string;
-  /** The workflow actor, while the workflow is active. */
-  actor?: AnyActorRef;
-  /** The workflow run the actor belongs to. */
-  actorInstanceId?: string;
-  /** The committed persisted snapshot (JSON) the actor is known to match. */
-  committedJson?: string;
-  /** The state the actor was last committed in. */
-  committedState?: string;
-  subscription?: Subscription;
-  /** True while the runtime itself delivers an event to the actor. */
-  applying: boolean;
-  /** True while a sync of the actor's own progress is queued. */
-  syncQueued: boolean;
+  /** The active workflow's machine snapshot, resolved from {@link LiveSession.stateOf}. */
+  state?: AnyMachineSnapshot;
+  /** The persisted snapshot (the record's own object) that `state` resolves. */
+  stateOf?: PersistedWorkflowSnapshot;
+  /** The actor mirroring the workflow for an inspector (only with `inspect`). */
+  mirror?: AnyActorRef;
   /** A workflow reset found on reading, to report on the next `getOrCreateSession`. */
   pendingReset?: SessionResetReason;
   /** Set once the registry dropped it. */
@@ -39,7 +32,7 @@ export interface SessionRegistryOptions {
   /** True when evicting the session now would cost something (work running, operations queued). */
   isBusy(session: LiveSession): boolean;
   /**
-   * Called with each session that leaves, to stop its actor: `capacity` when it was
+   * Called with each session that leaves, to drop its live state: `capacity` when it was
    * evicted to stay within `max`, `removed` when it was deleted or replaced.
    */
   onEvict(session: LiveSession, reason: 'capacity' | 'removed'): void;

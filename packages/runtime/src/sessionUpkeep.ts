@@ -13,8 +13,8 @@ import {
 } from './sessionRecord.ts';
 import type { LiveSession, SessionRegistry } from './sessionRegistry.ts';
 import type { StoreAccess } from './storeAccess.ts';
-import { actorId, type WorkflowActors } from './workflowActors.ts';
 import type { WorkflowCatalogue } from './workflowCatalogue.ts';
+import { actorId } from './workflowStates.ts';
 import type { WorkflowSteps } from './workflowSteps.ts';
 import {
   freshLease,
@@ -60,7 +60,6 @@ export interface SessionUpkeep {
 /** Dependencies of {@link createSessionUpkeep}. */
 export interface SessionUpkeepOptions {
   access: StoreAccess;
-  actors: WorkflowActors;
   agenda: SessionAgenda;
   catalogue: WorkflowCatalogue;
   runner: WorkRunner;
@@ -92,12 +91,12 @@ const longestBackOffMs = 60_000;
  *
  * @example
  * ```ts
- * const upkeep = createSessionUpkeep({ access, actors, agenda, lines, logger, now, registry, sessions, steps });
+ * const upkeep = createSessionUpkeep({ access, agenda, lines, logger, now, registry, sessions, steps });
  * if (!(await upkeep.settle(session))) return retry;
  * ```
  */
 export function createSessionUpkeep(options: SessionUpkeepOptions): SessionUpkeep {
-  const { access, actors, agenda, catalogue, runner, holder, leaseMs, maxAttempts } = options;
+  const { access, agenda, catalogue, runner, holder, leaseMs, maxAttempts } = options;
   const { lines, logger, now, registry, sessions, steps } = options;
   const failures = new Map<string, number>();
   /** A lease is renewed once a third of it ran. */
@@ -323,7 +322,6 @@ export function createSessionUpkeep(options: SessionUpkeepOptions): SessionUpkee
   }
 
   async function settle(session: LiveSession): Promise<boolean> {
-    await actors.flush(session);
     for (;;) {
       const result = await workDuty(session);
       if (result === 'conflict') return false;

@@ -178,7 +178,7 @@ export interface RuntimeOptions {
    * @default pino({ name: 'chatflow', level: 'warn' })
    */
   logger?: Logger;
-  /** An XState inspector passed to every workflow actor. */
+  /** An XState inspector, given the actor that mirrors each live session's workflow. */
   inspect?: InspectOption;
   /**
    * Actor logic provided to every workflow machine by name (only the names a machine
@@ -419,7 +419,7 @@ export interface RuntimeEventMap {
   };
   'session.evicted': RuntimeEventBase & {
     type: 'session.evicted';
-    /** Its live actor was stopped to stay within `maxConcurrentSessions`; it stays stored. */
+    /** Its live state was dropped to stay within `maxConcurrentSessions`; it stays stored. */
     reason: 'capacity';
   };
   'step.refused': RuntimeEventBase & {
@@ -528,7 +528,7 @@ export interface Runtime {
   getHistory(key: SessionKey, n?: number): Promise<HistoryMessage[]>;
   /** Deletes every session, data blob and index entry of a user. */
   forgetUser(userId: string | number): Promise<ForgetResult>;
-  /** The session a workflow actor belongs to, from its `system` or `self`. */
+  /** The session a workflow's inspector mirror or invoked work belongs to, from its `system` or `self`. */
   sessionOf(actorOrSystem: unknown): SessionKey | undefined;
   /**
    * What the invoked work running in an actor system is: its session, workflow run,

@@ -6,6 +6,7 @@ import {
   fromCallback,
   getStateNodes,
 } from 'xstate';
+import { createMachineStepper, type MachineStepper } from './machineStepper.ts';
 import type { WorkflowRecord } from './sessionRecord.ts';
 import type { PersistedWorkflowSnapshot, WorkflowMigrations, WorkflowView } from './types.ts';
 
@@ -22,6 +23,8 @@ export interface PreparedWorkflow {
   work: ReadonlyMap<string, AnyActorLogic>;
   /** The names of `work`. */
   workSources: ReadonlySet<string>;
+  /** Pure steps of `machine`. */
+  stepper: MachineStepper;
 }
 
 /**
@@ -77,7 +80,14 @@ export function prepareWorkflows(
       work.size === 0
         ? definition.machine
         : definition.machine.provide({ actors: placeholders } as never);
-    prepared.set(type, { type, definition, machine, work, workSources: new Set(work.keys()) });
+    prepared.set(type, {
+      type,
+      definition,
+      machine,
+      work,
+      workSources: new Set(work.keys()),
+      stepper: createMachineStepper(machine),
+    });
   }
   return { get: (type) => prepared.get(type), types: [...prepared.keys()] };
 }

@@ -1,5 +1,4 @@
 import type { WorkflowInput } from '@chatflow/machines';
-import { initialTransition } from 'xstate';
 import { acceptedEvents, candidateTransitions, matchesDescriptor } from './acceptedEvents.ts';
 import { UnknownWorkflowError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
@@ -19,7 +18,7 @@ import type {
   StepSuccess,
 } from './types.ts';
 import { promptOf, stateName } from './workflowCatalogue.ts';
-import { nextTimers, type StepAction } from './workflowTimers.ts';
+import { nextTimers } from './workflowTimers.ts';
 
 /** The longest `messageId` a step takes. */
 const longestMessageId = 200;
@@ -52,7 +51,7 @@ function messageIdOf(options: StepOptions | undefined): string | undefined {
  */
 export function createWorkflowOperations(core: RuntimeCore) {
   const {
-    actors,
+    states,
     catalogue,
     events,
     lines,
@@ -131,7 +130,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
         }
         const running = activeWorkflow(session);
         const workflowInput: WorkflowInput = { models: structuredClone(session.record.models) };
-        const [initial, actions] = initialTransition(prepared.machine, workflowInput);
+        const [initial, actions] = states.initial(prepared, workflowInput);
         const snapshot = prepared.machine.getPersistedSnapshot(
           initial,
         ) as unknown as PersistedWorkflowSnapshot;
@@ -147,8 +146,8 @@ export function createWorkflowOperations(core: RuntimeCore) {
         };
         const next = withAppliedMessage(
           withWorkflowSnapshot(started, snapshot, {
-            timers: nextTimers([], actions as StepAction[], now()),
-            work: leasesAfter(prepared.type, [], snapshot, actions as StepAction[]),
+            timers: nextTimers([], actions, now()),
+            work: leasesAfter(prepared.type, [], snapshot, actions),
           }),
           messageId,
         );
@@ -162,8 +161,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
             reason: 'replaced',
           });
         }
-        if (snapshot.status === 'active') actors.startFresh(session, prepared, workflowInput);
-        else actors.detach(session);
+        states.started(session, prepared, initial, snapshot, workflowInput);
         const result = success(session, running?.type);
         events.emit({
           type: 'workflow.started',
@@ -246,8 +244,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
       : undefined;
     const parsed = parseUserEvent(schema, raw);
     if (!parsed.ok) return invalid(`"${type.slice(0, 60)}" is malformed: ${parsed.problem}.`);
-    const actor = actors.ensure(session, prepared);
-    const current = actor.getSnapshot();
+    const current = states.current(session, prepared);
     if (!current.can(parsed.event)) {
       const candidates = candidateTransitions(prepared.machine, value, type);
       const message = explainRefusal(prepared.definition, prepared.machine, candidates, {
@@ -277,7 +274,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
         if (!(await sessions.write(session, { ...touched(session.record), workflow: null }))) {
           return retry;
         }
-        actors.detach(session);
+        states.detach(session);
         events.emit({
           type: 'workflow.cancelled',
           ...eventBase(session),

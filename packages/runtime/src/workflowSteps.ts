@@ -1,4 +1,4 @@
-import { type EventObject, transition } from 'xstate';
+import type { EventObject } from 'xstate';
 import { announceStep } from './announceStep.ts';
 import type { RuntimeEvents } from './runtimeEvents.ts';
 import type { SessionAccess } from './sessionAccess.ts';
@@ -10,8 +10,8 @@ import {
 } from './sessionRecord.ts';
 import type { LiveSession } from './sessionRegistry.ts';
 import type { PersistedWorkflowSnapshot, StepSource } from './types.ts';
-import type { WorkflowActors } from './workflowActors.ts';
 import { stateName, type WorkflowCatalogue } from './workflowCatalogue.ts';
+import type { WorkflowStates } from './workflowStates.ts';
 import { nextTimers, type StepAction } from './workflowTimers.ts';
 
 /** How a step is committed. */
@@ -34,19 +34,18 @@ export interface CommitOptions {
 /** Taking machine events as durable steps of a session's workflow. */
 export interface WorkflowSteps {
   /**
-   * Takes `event` as a step of the session's active workflow: computes it with XState's
-   * pure `transition()` from the live actor's snapshot, writes the record by
-   * compare-and-set with the timers and work leases the step leaves, then delivers the
-   * event to the live actor (which lands in the same state) and announces it. Resolves
-   * `false` on a write conflict: nothing was changed, the caller reloads and tries
-   * again.
+   * Takes `event` as a step of the session's active workflow: computes it with one pure
+   * transition from the session's live state, writes the record by compare-and-set
+   * with the timers and work leases the step leaves, then makes the new snapshot the
+   * live state and announces the step. Resolves `false` on a write conflict: nothing
+   * was changed, the caller reloads and tries again.
    */
   commit(session: LiveSession, event: EventObject, options: CommitOptions): Promise<boolean>;
 }
 
 /** Dependencies of {@link createWorkflowSteps}. */
 export interface WorkflowStepsOptions {
-  actors: WorkflowActors;
+  states: WorkflowStates;
   catalogue: WorkflowCatalogue;
   events: RuntimeEvents;
   sessions: SessionAccess;
@@ -67,12 +66,12 @@ export interface WorkflowStepsOptions {
  *
  * @example
  * ```ts
- * const steps = createWorkflowSteps({ actors, catalogue, events, sessions, now, touched, leasesAfter });
+ * const steps = createWorkflowSteps({ states, catalogue, events, sessions, now, touched, leasesAfter });
  * if (!(await steps.commit(session, { type: 'cancel' }, { source: 'user', touch: true }))) return retry;
  * ```
  */
 export function createWorkflowSteps(options: WorkflowStepsOptions): WorkflowSteps {
-  const { actors, catalogue, events, sessions, now, touched, leasesAfter } = options;
+  const { states, catalogue, events, sessions, now, touched, leasesAfter } = options;
 
   async function commit(
     session: LiveSession,
@@ -83,39 +82,26 @@ export function createWorkflowSteps(options: WorkflowStepsOptions): WorkflowStep
     if (workflow === null || workflow.snapshot.status !== 'active') return true;
     const prepared = catalogue.get(workflow.type);
     if (prepared === undefined) return true;
-    const actor = actors.ensure(session, prepared);
-    const [next, actions] = transition(prepared.machine, actor.getSnapshot(), event);
+    const [next, actions] = states.step(prepared, states.current(session, prepared), event);
     const snapshot = prepared.machine.getPersistedSnapshot(
       next,
     ) as unknown as PersistedWorkflowSnapshot;
     const at = now();
-    const timers = nextTimers(
-      workflow.timers ?? [],
-      actions as StepAction[],
-      at,
-      commitOptions.firedTimer,
-    );
-    const work = leasesAfter(
-      session,
-      snapshot,
-      actions as StepAction[],
-      commitOptions.finishedWork,
-    );
+    const timers = nextTimers(workflow.timers ?? [], actions, at, commitOptions.firedTimer);
+    const work = leasesAfter(session, snapshot, actions, commitOptions.finishedWork);
     const base = commitOptions.touch === true ? touched(session.record) : session.record;
     const record = withAppliedMessage(
       withWorkflowSnapshot(base, snapshot, { timers, work }),
       commitOptions.messageId,
     );
     const from = stateName(workflow.snapshot.value);
-    // The snapshot's JSON is computed once per step: it is spliced into the stored
-    // record and becomes the session's committed JSON, which the live actor is compared
-    // with after delivery.
+    // The snapshot's JSON is computed once per step and spliced into the stored record.
     const json = JSON.stringify(snapshot);
     // A user step is always announced; one without a message only when it changed the
     // workflow (a timer whose transition a guard refused changes nothing but the timers).
     const announced = commitOptions.source === 'user' || json !== JSON.stringify(workflow.snapshot);
     if (!(await sessions.write(session, record, json))) return false;
-    actors.deliver(session, event, commitOptions.firedTimer, json);
+    states.committed(session, prepared, next, snapshot, event);
     if (announced) {
       announceStep(events, catalogue, session, from, snapshot, commitOptions.source, at);
     }

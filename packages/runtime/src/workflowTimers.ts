@@ -1,4 +1,3 @@
-import type { AnyActorRef } from 'xstate';
 import type { WorkflowTimer } from './sessionRecord.ts';
 
 /** An action as XState's pure `transition()` and `initialTransition()` return it. */
@@ -79,76 +78,4 @@ export function nextTimers(
     }
   }
   return soonestFirst(timers);
-}
-
-interface ScheduledEvent {
-  id: string;
-  event: unknown;
-  delay: number;
-  source: unknown;
-}
-
-/** The delayed events an actor's system holds for the actor itself, by id. */
-function scheduledBy(actor: AnyActorRef): Map<string, ScheduledEvent> {
-  const system = actor.system as { getSnapshot?: () => { _scheduledEvents?: unknown } };
-  const scheduled = system.getSnapshot?.()._scheduledEvents;
-  const byId = new Map<string, ScheduledEvent>();
-  if (typeof scheduled !== 'object' || scheduled === null) return byId;
-  for (const entry of Object.values(scheduled as Record<string, ScheduledEvent>)) {
-    if (entry.source === actor && typeof entry.id === 'string') byId.set(entry.id, entry);
-  }
-  return byId;
-}
-
-/**
- * The pending timers after a step the live actor took on its own (not through the
- * runtime's pure transition): the timers still scheduled in the actor's system keep
- * their deadline, those it cancelled are gone, and new ones are due `delay` after now.
- * The actor's scheduler mirrors the record (see {@link mirrorTimers}), so the two
- * agree.
- */
-export function timersOfActor(
-  actor: AnyActorRef,
-  previous: readonly WorkflowTimer[],
-  now: number,
-): WorkflowTimer[] {
-  const scheduled = scheduledBy(actor);
-  const timers: WorkflowTimer[] = [];
-  for (const timer of previous) {
-    if (scheduled.has(timer.id)) timers.push(timer);
-    scheduled.delete(timer.id);
-  }
-  for (const entry of scheduled.values()) {
-    if (!isEvent(entry.event)) continue;
-    timers.push({ id: entry.id, event: structuredClone(entry.event), dueAt: now + entry.delay });
-  }
-  return soonestFirst(timers);
-}
-
-/**
- * Registers a restored actor's pending timers with its (inert) scheduler, so leaving
- * the state cancels them there as it would have, and {@link timersOfActor} sees them.
- * XState drops scheduled events when a snapshot is restored; the record kept them.
- */
-export function mirrorTimers(
-  actor: AnyActorRef,
-  timers: readonly WorkflowTimer[],
-  now: number,
-): void {
-  const scheduled = scheduledBy(actor);
-  for (const timer of timers) {
-    if (scheduled.has(timer.id)) continue;
-    actor.system.scheduler.schedule(
-      actor,
-      actor,
-      structuredClone(timer.event),
-      Math.max(0, timer.dueAt - now),
-      timer.id,
-    );
-  }
-}
-
-/** Forgets a fired timer in the actor's scheduler before its event is delivered. */
-export function dropTimer(actor: AnyActorRef, id: string): void {
-  actor.system.scheduler.cancel(actor, id);
 }

@@ -10,8 +10,6 @@ function session(name: string): LiveSession {
     record: createSessionRecord({ userId: name, conversationId: 'c' }, 0),
     revision: 1,
     fingerprint: '',
-    applying: false,
-    syncQueued: false,
     evicted: false,
   };
 }

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, initialTransition, transition } from 'xstate';
 import type { WorkflowTimer } from '../src/sessionRecord.ts';
-import {
-  dropTimer,
-  inertClock,
-  mirrorTimers,
-  nextTimers,
-  type StepAction,
-  timersOfActor,
-} from '../src/workflowTimers.ts';
+import { inertClock, nextTimers, type StepAction } from '../src/workflowTimers.ts';
 import { expiryMinutes, reminderMachine, reminderMinutes } from './support/fixtureWorkflows.ts';
 
 const t0 = Date.UTC(2025, 0, 1);
@@ -73,39 +66,8 @@ describe('nextTimers', () => {
   });
 });
 
-describe('mirrorTimers and timersOfActor', () => {
-  it('should put restored timers back in the actor scheduler, where leaving the state cancels them', () => {
-    const start = createActor(reminderMachine, { clock: inertClock });
-    start.start();
-    const persisted = start.getPersistedSnapshot();
-    const timers: WorkflowTimer[] = [
-      { id: remindId, event: { type: remindId }, dueAt: t0 + reminderMinutes * minute },
-    ];
-    const restored = createActor(reminderMachine, { snapshot: persisted, clock: inertClock });
-    restored.start();
-    // XState dropped the scheduled event on restore.
-    expect(timersOfActor(restored, timers, t0)).toEqual([]);
-    mirrorTimers(restored, timers, t0);
-    expect(timersOfActor(restored, timers, t0 + minute)).toEqual(timers);
-    restored.send({ type: 'cancel' });
-    expect(timersOfActor(restored, timers, t0 + minute)).toEqual([]);
-  });
-
-  it('should see new timers an actor scheduled on its own, due from now', () => {
-    const actor = createActor(reminderMachine, { clock: inertClock });
-    actor.start();
-    const fired = { type: remindId };
-    dropTimer(actor, remindId);
-    actor.send(fired as never);
-    expect(actor.getSnapshot().value).toBe('reminded');
-    const at = t0 + 11 * minute;
-    expect(timersOfActor(actor, [], at)).toEqual([
-      { id: nudgeId, event: { type: nudgeId }, dueAt: at + 4 * minute },
-      { id: expireId, event: { type: expireId }, dueAt: at + expiryMinutes * minute },
-    ]);
-  });
-
-  it('should never fire a timer through the inert clock', async () => {
+describe('inertClock', () => {
+  it('should never fire a timer', async () => {
     const actor = createActor(reminderMachine, { clock: inertClock });
     actor.start();
     expect(inertClock.setTimeout(() => {}, 0)).toEqual({});
