@@ -345,8 +345,10 @@ describe('SQLite faults', () => {
     expect(health.status).toBe('fulfilled');
     if (health.status === 'fulfilled') expect(health.value.status).toBe('degraded');
     await serving.shutdown();
-    // Closing a store that never opened reports the same fault; nothing else to release.
-    await store[sessionStoreSymbol].close().catch(() => undefined);
+    // A store that never opened has nothing to release: closing it resolves, every time.
+    await store[sessionStoreSymbol].close();
+    await store[sessionStoreSymbol].close();
+    await store.disconnect();
     console.log('SQLite unopenable:', JSON.stringify({ callsRefused: tried }));
   });
 });

@@ -10,7 +10,8 @@ import { SqliteSessionStore } from './SqliteSessionStore.ts';
  * {@link SqliteSessionStore} whose tables share the same file and connection. The file
  * is put in WAL mode; a locked file waits at most `commandTimeoutMs` (the busy timeout).
  * The connection opens in the background; a file that cannot be opened makes every
- * call fail with `StoreUnavailableError`.
+ * call fail with `StoreUnavailableError`, and closing such a store resolves (there is
+ * nothing to release). `close()` and `disconnect()` may be called any number of times.
  *
  * @param path - The database file (`:memory:` for a private in-memory database).
  * @example
@@ -26,11 +27,25 @@ export function createSqliteStore(path: string, options: StoreOptions = {}): Cha
     table: `${resolved.namespace}_keyv`,
     busyTimeout: resolved.commandTimeoutMs,
   });
-  // Keyv's disconnect() and the session store's close() share the connection: close it once.
+  // The adapter reports a connection that could not be opened (or set up) as an `error`
+  // event before its calls reject with that same error. Listen before the Keyv does: the
+  // Keyv re-emits the event, which throws when nobody listens to the Keyv.
+  let openFailure: unknown;
+  adapter.on('error', (error: unknown) => {
+    openFailure ??= error;
+  });
+  // Keyv's disconnect() and the session store's close() share the connection: close it
+  // once. A connection that never opened gives us nothing to release, so closing it
+  // resolves (the adapter's close() would reject with the error that kept it from
+  // opening; a handle the adapter opened before that error is out of our reach, and
+  // sqlite3 closes it when it is garbage-collected).
   const closeConnection = adapter.close;
   let closing: Promise<void> | undefined;
   adapter.close = () => {
-    closing ??= closeConnection();
+    closing ??= closeConnection().catch((error: unknown) => {
+      if (openFailure !== undefined && error === openFailure) return;
+      throw error;
+    });
     return closing;
   };
   const keyv = new Keyv({ store: adapter, namespace: resolved.namespace, throwOnErrors: true });

@@ -1,5 +1,7 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StoreUnavailableError, sessionStoreSymbol } from '@chatflow/runtime';
+import { workflows } from '@chatflow/machines';
+import { createRuntime, StoreUnavailableError, sessionStoreSymbol } from '@chatflow/runtime';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv } from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -146,6 +148,67 @@ describe('SqliteSessionStore faults', () => {
     expect(error).toMatchObject({ backend: 'sqlite', address: file, code: 'STORE_UNAVAILABLE' });
     expect((error as Error).message).toContain(file);
     await expect(keyv.get('a')).rejects.toThrow();
+  });
+
+  it.each([
+    ['in a directory that does not exist', () => join(directory.path, 'missing', 'store.db')],
+    [
+      'that is not a database',
+      () => {
+        const file = join(directory.path, 'not-a-database.db');
+        writeFileSync(file, Buffer.alloc(8192, 'this is not an SQLite file '));
+        return file;
+      },
+    ],
+  ])(
+    'should close a store on a file %s, any number of times, through either side',
+    async (_, makePath) => {
+      const file = makePath();
+      for (const closeFirst of ['session store', 'keyv'] as const) {
+        const keyv = createSqliteStore(file);
+        const store = keyv[sessionStoreSymbol];
+        // The store does not work, and says why.
+        const refused = await store.get('s').catch((caught: unknown) => caught);
+        expect(refused).toBeInstanceOf(StoreUnavailableError);
+        expect((refused as Error).message).toMatch(/SQLITE_(CANTOPEN|NOTADB)/);
+        // Closing it releases nothing and resolves, the first time and every time after.
+        if (closeFirst === 'keyv') await expect(keyv.disconnect()).resolves.toBeUndefined();
+        await expect(store.close()).resolves.toBeUndefined();
+        await expect(store.close()).resolves.toBeUndefined();
+        await expect(keyv.disconnect()).resolves.toBeUndefined();
+        const closed = await store.get('s').catch((caught: unknown) => caught);
+        expect(closed).toBeInstanceOf(StoreUnavailableError);
+        expect((closed as Error).message).toContain('the store is closed');
+      }
+      // The file that is not a database is left as it was.
+      if (existsSync(file)) expect(readFileSync(file).subarray(0, 8).toString()).toBe('this is ');
+    },
+  );
+
+  it('should close a store whose file did not open yet, before any call, and leave it usable by the next', async () => {
+    const file = nextFile();
+    const keyv = createSqliteStore(file);
+    // Closed at once, while the connection is still opening and the tables are being made.
+    await expect(keyv[sessionStoreSymbol].close()).resolves.toBeUndefined();
+    await expect(keyv[sessionStoreSymbol].close()).resolves.toBeUndefined();
+    await expect(keyv.disconnect()).resolves.toBeUndefined();
+
+    const next = createSqliteStore(file)[sessionStoreSymbol];
+    expect(await next.compareAndSet('s', 0, { value: 'v', revision: 1 })).toBe(true);
+    expect(await next.get('s')).toEqual({ value: 'v', revision: 1 });
+    await next.close();
+  });
+
+  it('should let a runtime on a store that never opened shut down, and the store close', async () => {
+    const keyv = createSqliteStore(join(directory.path, 'gone', 'bot.db'), {
+      commandTimeoutMs: 200,
+    });
+    const runtime = createRuntime({ workflows, store: keyv });
+    const key = { userId: 1, conversationId: 'c' };
+    await expect(runtime.getOrCreateSession(key)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(runtime.shutdown()).resolves.toBeUndefined();
+    await expect(keyv[sessionStoreSymbol].close()).resolves.toBeUndefined();
+    await expect(keyv.disconnect()).resolves.toBeUndefined();
   });
 
   it('should refuse writes on a locked file with StoreUnavailableError and lose nothing', async () => {
