@@ -16,6 +16,7 @@ export const defaultConfig: Readonly<RuntimeConfig> = Object.freeze({
   persistence: Object.freeze({ enabled: false, backend: 'memory' as const }),
   workLeaseSeconds: 30,
   maxWorkAttempts: 3,
+  maxHistoryTextLength: 4096,
 });
 
 /** What each field accepts, in words, for error messages. */
@@ -33,6 +34,7 @@ const accepted: Record<string, string> = {
   'persistence.url': 'a string',
   workLeaseSeconds: 'a number of seconds of at least 1',
   maxWorkAttempts: 'a whole number of at least 1',
+  maxHistoryTextLength: 'a whole number of characters of at least 64',
 };
 
 const persistenceSchema = z.strictObject({
@@ -53,6 +55,7 @@ export const runtimeConfigSchema = z.strictObject({
   persistence: persistenceSchema,
   workLeaseSeconds: z.number().min(1).finite(),
   maxWorkAttempts: z.number().int().min(1),
+  maxHistoryTextLength: z.number().int().min(64),
 });
 
 /** Shows a value in an error message, short. */
@@ -155,6 +158,7 @@ export function resolveConfig(input: RuntimeConfigInput = {}): RuntimeConfig {
 export const configEnvironmentVariables = {
   STATE_TIMEOUT_MINUTES: 'sessionTimeoutMinutes',
   STATE_MAX_HISTORY: 'maxHistoryMessages',
+  STATE_MAX_HISTORY_TEXT: 'maxHistoryTextLength',
   STATE_CLEANUP_INTERVAL: 'cleanupIntervalMinutes',
   STATE_PERSISTENCE_ENABLED: 'persistence.enabled',
   STATE_PERSISTENCE_BACKEND: 'persistence.backend',
@@ -192,9 +196,9 @@ export interface LoadConfigOptions {
 /**
  * Builds the runtime's config: environment variables over the YAML file over the
  * defaults. It reads `STATE_TIMEOUT_MINUTES`, `STATE_MAX_HISTORY`,
- * `STATE_CLEANUP_INTERVAL` (minutes), `STATE_PERSISTENCE_ENABLED` (true/false, 1/0,
- * yes/no), `STATE_PERSISTENCE_BACKEND` (`memory`, `sqlite`, `redis`) and
- * `STATE_PERSISTENCE_URL`.
+ * `STATE_MAX_HISTORY_TEXT` (characters), `STATE_CLEANUP_INTERVAL` (minutes),
+ * `STATE_PERSISTENCE_ENABLED` (true/false, 1/0, yes/no), `STATE_PERSISTENCE_BACKEND`
+ * (`memory`, `sqlite`, `redis`) and `STATE_PERSISTENCE_URL`.
  *
  * @example
  * ```ts

@@ -89,6 +89,13 @@ export interface RuntimeConfig {
    * @default 3
    */
   maxWorkAttempts: number;
+  /**
+   * The longest history text `addToHistory` keeps, in characters (UTF-16 code units, as
+   * `text.length` counts them). A longer text is cut to this length, its end replaced by
+   * a visible mark: `" … [N more characters cut]"`.
+   * @default 4096
+   */
+  maxHistoryTextLength: number;
 }
 
 /** A partial {@link RuntimeConfig}: every field optional, `persistence` too. */
@@ -211,7 +218,12 @@ export interface WorkflowView {
 /** One message of the conversation history. */
 export interface HistoryMessage {
   role: 'user' | 'assistant' | 'system';
+  /** At most `maxHistoryTextLength` characters; a longer text is cut, with a mark. */
   text: string;
+  /**
+   * A plain object of JSON values (strings, finite numbers, booleans, null, arrays,
+   * plain objects); anything else is refused with a `TypeError` naming its path.
+   */
   metadata?: Record<string, unknown>;
   /** When it was added, in milliseconds since the epoch (the runtime's clock). */
   at: number;

@@ -36,6 +36,7 @@ describe('resolveConfig', () => {
       persistence: { enabled: false, backend: 'memory' },
       workLeaseSeconds: 30,
       maxWorkAttempts: 3,
+      maxHistoryTextLength: 4096,
     });
   });
 
@@ -54,6 +55,17 @@ describe('resolveConfig', () => {
     expect(error.message).toContain('maxHistoryMessages');
     expect(error.message).toContain('2.5');
     expect(error.message).toContain('whole number');
+  });
+
+  it('should take maxHistoryTextLength of at least 64 whole characters, and refuse anything else', () => {
+    expect(resolveConfig({ maxHistoryTextLength: 64 }).maxHistoryTextLength).toBe(64);
+    expect(resolveConfig({ maxHistoryTextLength: 100_000 }).maxHistoryTextLength).toBe(100_000);
+    for (const bad of [63, 0, -1, 100.5, Number.NaN, Number.POSITIVE_INFINITY, '4096', null]) {
+      const error = configErrorOf(() => resolveConfig({ maxHistoryTextLength: bad as number }));
+      expect(error.field).toBe('maxHistoryTextLength');
+      expect(error.message).toContain('maxHistoryTextLength');
+      expect(error.message).toContain('a whole number of characters of at least 64');
+    }
   });
 
   it('should refuse an unknown field', () => {
@@ -100,11 +112,13 @@ describe('loadConfig', () => {
         STATE_PERSISTENCE_ENABLED: 'no',
         STATE_PERSISTENCE_BACKEND: 'redis',
         STATE_CLEANUP_INTERVAL: '2',
+        STATE_MAX_HISTORY_TEXT: ' 1000 ',
       },
     });
     expect(config).toMatchObject({
       sessionTimeoutMinutes: 1.5,
       maxHistoryMessages: 9,
+      maxHistoryTextLength: 1000,
       cleanupIntervalMinutes: 2,
       persistence: { enabled: false, backend: 'redis' },
     });
@@ -124,6 +138,20 @@ describe('loadConfig', () => {
     expect(enabled.field).toBe('persistence.enabled');
     const zero = configErrorOf(() => loadConfig({ env: { STATE_CLEANUP_INTERVAL: '0' } }));
     expect(zero.field).toBe('cleanupIntervalMinutes');
+    const text = configErrorOf(() => loadConfig({ env: { STATE_MAX_HISTORY_TEXT: '4k' } }));
+    expect(text.field).toBe('maxHistoryTextLength');
+    expect(text.message).toContain('STATE_MAX_HISTORY_TEXT (maxHistoryTextLength) is "4k"');
+    expect(text.message).toContain('at least 64');
+  });
+
+  it('should read maxHistoryTextLength from the file, and name the file for a bad one', () => {
+    expect(
+      loadConfig({ file: yamlFile('maxHistoryTextLength: 500\n'), env: {} }).maxHistoryTextLength,
+    ).toBe(500);
+    const file = yamlFile('maxHistoryTextLength: 10\n');
+    const error = configErrorOf(() => loadConfig({ file, env: {} }));
+    expect(error.field).toBe('maxHistoryTextLength');
+    expect(error.message).toContain(`maxHistoryTextLength in ${file} is 10`);
   });
 
   it('should name a bad value of the file', () => {
