@@ -75,6 +75,10 @@ const viewOf = (result: StepResult & { ok: true }): WorkflowView => ({
  * - documents are fetched (`downloadFile`) and handed to the host's `onDocument`, which
  *   stores them with `runtime.storeData`; the data set then goes to the workflow.
  *
+ * Each step carries its update's `update_id` as the runtime's `messageId`, so an update
+ * Telegram delivers again (a webhook retried after the first delivery failed) is not
+ * applied twice: it is answered with the current step.
+ *
  * The updates of a chat are handled one at a time and their replies leave in order.
  * Steps the runtime takes without a message (training finished) are sent to the chat
  * with `api.sendMessage`, after any reply in progress.
@@ -129,6 +133,8 @@ export function createChatflowMiddleware<C extends Context = Context>(
     Object.hasOwn(workflows, type) ? (workflows[type]?.label ?? type) : type;
   const queue = createKeyedQueue();
   const hostMode = options.respond !== undefined;
+  // Built once: the catalogue does not change, and grammY only reads a keyboard it sends.
+  const menu = workflowMenu(workflows);
 
   const builtinDescriptions: Record<string, string> = {
     start: 'choose what to do',
@@ -176,7 +182,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
   /** The message and keyboard of a workflow step. */
   function renderStep(sessionId: string, workflow: WorkflowView, source: StepSource) {
     const text = describe(workflow, source);
-    if (workflow.done) return { text, keyboard: workflowMenu(workflows) };
+    if (workflow.done) return { text, keyboard: menu };
     const controls = controlsOf(workflow);
     const keyboard = stepKeyboard({
       tag: tagOfStep(sessionId, workflow, controls),
@@ -188,10 +194,15 @@ export function createChatflowMiddleware<C extends Context = Context>(
     return { text, keyboard };
   }
 
-  /** Replies of one update: the first one carries the session notice, if any. */
+  /**
+   * Replies of one update: the first one carries the session notice, if any. Also carries
+   * the update's `update_id`, the `messageId` of the steps it takes, so a redelivered
+   * update (a webhook retried after a failure) is not applied twice.
+   */
   function outbox(ctx: C, key: SessionKey) {
     let notice: string | undefined;
     return {
+      messageId: ctx.update.update_id,
       set notice(text: string | undefined) {
         notice = text;
       },
@@ -229,7 +240,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
     options.onStep?.(result, key);
     if (!result.ok) {
       if (result.code === 'NO_ACTIVE_WORKFLOW' || session.workflow === null) {
-        await out.reply(`${texts.noWorkflow} ${texts.menu}`, workflowMenu(workflows));
+        await out.reply(`${texts.noWorkflow} ${texts.menu}`, menu);
         return;
       }
       const current = renderStep(session.sessionId, session.workflow, 'status');
@@ -244,12 +255,14 @@ export function createChatflowMiddleware<C extends Context = Context>(
   }
 
   async function send(out: Outbox, key: SessionKey, session: SessionView, event: unknown) {
-    const result = await withSession(key, () => runtime.send(key, event));
+    const step = { messageId: out.messageId };
+    const result = await withSession(key, () => runtime.send(key, event, step));
     await replyToStep(out, key, session, result);
   }
 
   async function startWorkflow(out: Outbox, key: SessionKey, session: SessionView, type: string) {
-    const result = await withSession(key, () => runtime.startWorkflow(key, type));
+    const step = { messageId: out.messageId };
+    const result = await withSession(key, () => runtime.startWorkflow(key, type, step));
     const dataset = session.dataset;
     if (
       reuseData &&
@@ -258,7 +271,12 @@ export function createChatflowMiddleware<C extends Context = Context>(
       acceptedEvents(workflows, viewOf(result)).includes('data.uploaded')
     ) {
       options.onStep?.(result, key);
-      const next = await runtime.send(key, { type: 'data.uploaded', dataset });
+      // The update's second step has an id of its own: the first one's would mark it a duplicate.
+      const next = await runtime.send(
+        key,
+        { type: 'data.uploaded', dataset },
+        { messageId: `${out.messageId}:data` },
+      );
       if (next.ok) {
         const prefix = [
           ...(result.replaced === undefined ? [] : [texts.replaced(labelOf(result.replaced))]),
@@ -283,7 +301,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
         (candidate) => candidate === wanted || labelOf(candidate).toLowerCase() === wanted,
       );
       if (type !== undefined) return startWorkflow(out, key, session, type);
-      return out.reply(texts.menu, workflowMenu(workflows));
+      return out.reply(texts.menu, menu);
     }
     const event = readStepText(text, workflow, acceptedEvents(workflows, workflow), controlsOf);
     if (event !== undefined) return send(out, key, session, event);
@@ -306,13 +324,13 @@ export function createChatflowMiddleware<C extends Context = Context>(
         if (type !== '' && Object.hasOwn(workflows, type)) {
           return startWorkflow(out, key, session, type);
         }
-        if (active === undefined) return out.reply(texts.welcome, workflowMenu(workflows));
+        if (active === undefined) return out.reply(texts.welcome, menu);
         const step = renderStep(session.sessionId, active, 'status');
         return out.reply(step.text, step.keyboard);
       }
       case 'help': {
         const help = texts.help(commands);
-        if (active === undefined) return out.reply(help, workflowMenu(workflows));
+        if (active === undefined) return out.reply(help, menu);
         const step = renderStep(session.sessionId, active, 'status');
         return out.reply(`${help}\n\n${step.text}`, step.keyboard);
       }
@@ -321,7 +339,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
           session,
           workflow === null ? undefined : labelOf(workflow.type),
         );
-        if (active === undefined) return out.reply(status, workflowMenu(workflows));
+        if (active === undefined) return out.reply(status, menu);
         return out.reply(status, renderStep(session.sessionId, active, 'status').keyboard);
       }
       case 'cancel': {
@@ -330,7 +348,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
           cancelled.cancelled && cancelled.workflow !== null
             ? texts.cancelled(labelOf(cancelled.workflow))
             : texts.nothingToCancel;
-        return out.reply(`${text} ${texts.menu}`, workflowMenu(workflows));
+        return out.reply(`${text} ${texts.menu}`, menu);
       }
       case 'back':
         return send(out, key, session, { type: 'back' });
@@ -368,7 +386,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
     if (workflow === null || workflow.done) {
       await ctx.answerCallbackQuery({ text: texts.staleButton });
       await removeKeyboard();
-      return out.reply(`${texts.noWorkflow} ${texts.menu}`, workflowMenu(workflows));
+      return out.reply(`${texts.noWorkflow} ${texts.menu}`, menu);
     }
     const controls = controlsOf(workflow);
     const stale = async () => {
@@ -456,8 +474,7 @@ export function createChatflowMiddleware<C extends Context = Context>(
       );
     }
     if (typeof dataset === 'string') return out.reply(dataset);
-    if (active === undefined)
-      return out.reply(texts.dataReceived(dataset), workflowMenu(workflows));
+    if (active === undefined) return out.reply(texts.dataReceived(dataset), menu);
     return send(out, key, session, { type: 'data.uploaded', dataset });
   }
 

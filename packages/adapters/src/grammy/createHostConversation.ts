@@ -99,7 +99,10 @@ export function createHostConversation<C extends Context>(
     key: SessionKey,
     replies: readonly Reply[],
   ) {
-    const step = sessionStepTag(await runtime.getSession(key));
+    // The step the buttons belong to, read after the host took its step; replies
+    // without buttons need none, and then the session is not read at all.
+    const hasButtons = replies.some((reply) => (reply.choices?.length ?? 0) > 0);
+    const step = hasButtons ? sessionStepTag(await runtime.getSession(key)) : '';
     await sendReplies(api, chatId, replies, {
       formatText: options.formatText,
       ...(options.parseMode === undefined ? {} : { parseMode: options.parseMode }),
@@ -119,7 +122,7 @@ export function createHostConversation<C extends Context>(
     const respond = options.respond;
     if (respond === undefined) return [];
     await record(key, 'user', describeMessage(message));
-    return respond({ ctx, key, session, runtime, message });
+    return respond({ ctx, key, session, runtime, message, messageId: ctx.update.update_id });
   }
 
   async function command(key: SessionKey, session: SessionView, name: string) {

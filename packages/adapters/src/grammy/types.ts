@@ -155,6 +155,14 @@ export interface RespondArgs<C extends Context = Context> {
   session: SessionView;
   runtime: Runtime;
   message: HostMessage;
+  /**
+   * The update's `update_id`. Pass it on as the step's id
+   * (`runtime.send(key, event, { messageId })`, likewise `startWorkflow`) so that an update
+   * Telegram delivers again (a webhook retried after a failure) is not applied twice: the
+   * runtime then answers with the current step and `duplicate: true`. A reply that takes
+   * two steps needs an id for each (e.g. `${messageId}:data` for the second).
+   */
+  messageId: number;
 }
 
 /** Answers one update with the host's own replies, sent in order by the middleware. */
@@ -295,7 +303,11 @@ export interface ChatflowMiddlewareOptions<C extends Context = Context> {
    * @default none (plain text)
    */
   parseMode?: 'HTML' | 'MarkdownV2' | 'Markdown';
-  /** Called with every step result, e.g. to count accepted and refused steps. */
+  /**
+   * Called with every step result, e.g. to count accepted and refused steps. The answer
+   * to an update delivered again is the current step with `duplicate: true` (nothing was
+   * applied): leave those out of counts of steps taken.
+   */
   onStep?: (result: StepResult, key: SessionKey) => void;
   /**
    * Called when an announcement could not be sent (e.g. the user blocked the bot).

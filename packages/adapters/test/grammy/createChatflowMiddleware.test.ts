@@ -8,6 +8,7 @@ import {
   createRuntime,
   type Runtime,
   type SessionKey,
+  type SessionStore,
   type StepResult,
   StoreUnavailableError,
 } from '@chatflow/runtime';
@@ -17,6 +18,8 @@ import { Keyv } from 'keyv';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
 import { type ChatflowMiddleware, createChatflowMiddleware } from '../../src/grammy/index.ts';
+import { createMemoryStore } from '../../src/index.ts';
+import { instrumentStore } from '../../src/ops/index.ts';
 import {
   type ApiCall,
   ada,
@@ -93,11 +96,13 @@ interface Setup {
   trainerFails: { message: string | undefined };
   steps: StepResult[];
   files: Map<string, Uint8Array>;
+  /** Makes the next Bot API call of `method` fail as Telegram fails it (502). */
+  failNext: (method: string) => void;
 }
 
 const open: Setup[] = [];
 
-function setup(): Setup {
+function setup(options: { store?: SessionStore } = {}): Setup {
   const clock = { now: Date.UTC(2026, 0, 5, 9) };
   // Training waits until released; once released, it runs straight through.
   const gate = deferred();
@@ -117,8 +122,13 @@ function setup(): Setup {
       metrics: { r2: fit.r2, slope: fit.slope },
     };
   });
-  runtime = createRuntime({ workflows, actors: { trainModel }, now: () => clock.now });
-  const { bot, calls } = createTestBot(files);
+  runtime = createRuntime({
+    workflows,
+    actors: { trainModel },
+    now: () => clock.now,
+    ...(options.store === undefined ? {} : { store: options.store }),
+  });
+  const { bot, calls, failNext } = createTestBot(files);
   const steps: StepResult[] = [];
   const chatflow = createChatflowMiddleware({
     runtime,
@@ -149,6 +159,7 @@ function setup(): Setup {
     trainerFails,
     steps,
     files,
+    failNext,
   };
   open.push(made);
   return made;
@@ -726,5 +737,179 @@ describe('createChatflowMiddleware', () => {
       'forget',
       'help',
     ]);
+  });
+});
+
+describe('createChatflowMiddleware: an update delivered again', () => {
+  /** What a reply says and offers, for comparing two replies. */
+  const shown = (call: ApiCall | undefined) => [call?.payload.text, buttonsOf(call)];
+
+  it('should not apply a step twice when its reply failed and Telegram delivers the update again', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    const update = textUpdate('price');
+    s.failNext('sendMessage');
+    const first = await callsDuring(s, () =>
+      expect(s.bot.handleUpdate(update)).rejects.toBeInstanceOf(BotError),
+    );
+    // The step was written before its reply failed; the user got an apology instead.
+    expect(sent(first).map((call) => call.payload.text)).toEqual([
+      expect.stringContaining('Which columns should the model learn from?'),
+      'Sorry, something went wrong on my side. Please try again in a moment.',
+    ]);
+    expect((await s.runtime.getSession(key))?.workflow?.state).toBe('selecting_features');
+
+    // Read again, "price" at the features step would be a refused feature list.
+    const again = await callsDuring(s, () => s.bot.handleUpdate(update));
+    expect(sent(again)).toHaveLength(1);
+    expect(shown(sent(again)[0])).toEqual(shown(first[0]));
+    expect(s.steps.at(-1)).toMatchObject({
+      ok: true,
+      state: 'selecting_features',
+      duplicate: true,
+    });
+    const session = await s.runtime.getSession(key);
+    expect(session?.workflow?.state).toBe('selecting_features');
+    expect(session?.workflow?.context).toMatchObject({ target: 'price' });
+  });
+
+  it('should go back once for a /back delivered twice', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('price')));
+    const update = textUpdate('/back');
+    s.failNext('sendMessage');
+    const first = await callsDuring(s, () =>
+      expect(s.bot.handleUpdate(update)).rejects.toBeInstanceOf(BotError),
+    );
+    const again = await callsDuring(s, () => s.bot.handleUpdate(update));
+    expect(shown(sent(again)[0])).toEqual(shown(first[0]));
+    expect(sent(again)[0]?.payload.text).toContain('Which column should the model predict?');
+    // A second step back would be the upload step.
+    expect((await s.runtime.getSession(key))?.workflow?.state).toBe('selecting_target');
+  });
+
+  it('should not restart a workflow when the update that started it comes again later', async () => {
+    const s = setup();
+    const uploaded = await upload(s);
+    const start = callbackUpdate(buttonData(uploaded.at(-1), 'Train a model'));
+    await callsDuring(s, () => s.bot.handleUpdate(start));
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('price')));
+    const command = textUpdate('/train');
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/cancel')));
+    await callsDuring(s, () => s.bot.handleUpdate(command));
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('rooms')));
+    const started: string[] = [];
+    const stop = s.runtime.on('workflow.started', (event) => started.push(event.workflow));
+    try {
+      // The button (its workflow took the uploaded data at once, a second step) and the
+      // command, both delivered again.
+      const button = await callsDuring(s, () => s.bot.handleUpdate(start));
+      const typed = await callsDuring(s, () => s.bot.handleUpdate(command));
+      expect(started).toEqual([]);
+      for (const calls of [button, typed]) {
+        expect(sent(calls)).toHaveLength(1);
+        expect(sent(calls)[0]?.payload.text).toContain(
+          'Which columns should the model learn from?',
+        );
+      }
+      const session = await s.runtime.getSession(key);
+      expect(session?.workflow?.state).toBe('selecting_features');
+      expect(session?.workflow?.context).toMatchObject({ target: 'rooms' });
+      expect(s.steps.slice(-2)).toEqual([
+        expect.objectContaining({ duplicate: true }),
+        expect.objectContaining({ duplicate: true }),
+      ]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('should refuse a button press delivered again once its step has passed', async () => {
+    const s = setup();
+    const target = sent(await toSelectingTarget(s))[0];
+    const press = callbackUpdate(buttonData(target, 'price'));
+    await callsDuring(s, () => s.bot.handleUpdate(press));
+    const again = await callsDuring(s, () => s.bot.handleUpdate(press));
+    expect(again[0]).toMatchObject({
+      method: 'answerCallbackQuery',
+      payload: { text: expect.stringContaining('earlier step') },
+    });
+    expect((await s.runtime.getSession(key))?.workflow?.state).toBe('selecting_features');
+  });
+});
+
+describe('createChatflowMiddleware: store calls', () => {
+  it("should add no store call to the runtime's: each update costs what getOrCreateSession and its step cost", async () => {
+    const operations: string[] = [];
+    const store = instrumentStore(createMemoryStore(), ({ operation }) => {
+      operations.push(operation);
+    });
+    const s = setup({ store });
+    const during = async (run: () => Promise<unknown>) => {
+      const from = operations.length;
+      await run();
+      await s.chatflow.idle();
+      return operations.slice(from);
+    };
+    // Another user's session, driven by hand the way any bot must: the session, then the step.
+    const other: SessionKey = { userId: 6020, conversationId: '6020' };
+    let messageId = 0;
+    const byHand = (step: () => Promise<unknown>) =>
+      during(async () => {
+        await s.runtime.getOrCreateSession(other);
+        await step();
+      });
+    const update = (update: Parameters<Bot['handleUpdate']>[0]) =>
+      during(() => s.bot.handleUpdate(update));
+
+    const bytes = new TextEncoder().encode(housesCsv);
+    s.files.set('documents/BQACAgQAAxkBAAIBn2.csv', bytes);
+    const table: Table = arrow.tableFromArrays(csvToColumns(housesCsv));
+    const pairs = [
+      [
+        await update(textUpdate('/train')),
+        await byHand(() =>
+          s.runtime.startWorkflow(other, 'ml_training', { messageId: ++messageId }),
+        ),
+      ],
+      [
+        await update(documentUpdate('houses.csv', 'BQACAgQAAxkBAAIBn2', bytes.byteLength)),
+        await byHand(async () => {
+          const dataset = await s.runtime.storeData(other, table, { name: 'houses.csv' });
+          await s.runtime.send(
+            other,
+            { type: 'data.uploaded', dataset },
+            { messageId: ++messageId },
+          );
+        }),
+      ],
+      [
+        await update(textUpdate('price')),
+        await byHand(() =>
+          s.runtime.send(
+            other,
+            { type: 'target.selected', column: 'price' },
+            { messageId: ++messageId },
+          ),
+        ),
+      ],
+      [
+        await update(textUpdate('area')),
+        await byHand(() =>
+          s.runtime.send(
+            other,
+            { type: 'features.selected', columns: ['area'] },
+            { messageId: ++messageId },
+          ),
+        ),
+      ],
+    ];
+    for (const [viaBot, viaRuntime] of pairs) {
+      expect(viaBot!.length).toBeGreaterThan(0);
+      expect(viaBot).toEqual(viaRuntime);
+    }
+    expect((await s.runtime.getSession(key))?.workflow?.state).toBe('confirming_model');
+    expect((await s.runtime.getSession(other))?.workflow?.state).toBe('confirming_model');
   });
 });

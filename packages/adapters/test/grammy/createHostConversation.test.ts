@@ -9,6 +9,8 @@ import {
   type Reply,
   type RespondArgs,
 } from '../../src/grammy/index.ts';
+import { createMemoryStore } from '../../src/index.ts';
+import { instrumentStore } from '../../src/ops/index.ts';
 import {
   type ApiCall,
   ada,
@@ -81,8 +83,12 @@ async function answer(args: RespondArgs, gate: Promise<void>): Promise<Reply[]> 
         },
       ];
     case 'train': {
-      const result = await runtime.startWorkflow(args.key, 'ml_training');
-      return [{ text: result.ok ? result.prompt : 'no' }];
+      // The update's id goes with the step, so a redelivered update is not applied twice.
+      const result = await runtime.startWorkflow(args.key, 'ml_training', {
+        messageId: args.messageId,
+      });
+      const again = result.ok && result.duplicate ? 'Already started. ' : '';
+      return [{ text: `${again}${result.ok ? result.prompt : 'no'}` }];
     }
     case 'slow':
       await gate;
@@ -99,6 +105,8 @@ interface Setup {
   chatflow: ChatflowMiddleware;
   clock: { now: number };
   received: HostMessage[];
+  /** The `messageId` of each call of the host's `respond`. */
+  messageIds: number[];
   release: () => void;
   files: Map<string, Uint8Array>;
 }
@@ -117,6 +125,7 @@ function setup(
   const files = new Map<string, Uint8Array>();
   const { bot, calls } = createTestBot(files);
   const received: HostMessage[] = [];
+  const messageIds: number[] = [];
   const gate = deferred();
   const chatflow = createChatflowMiddleware({
     runtime,
@@ -131,11 +140,22 @@ function setup(
     },
     respond: (args) => {
       received.push(args.message);
+      messageIds.push(args.messageId);
       return answer(args, gate.promise);
     },
   });
   bot.use(chatflow);
-  const made = { runtime, bot, calls, chatflow, clock, received, release: gate.resolve, files };
+  const made = {
+    runtime,
+    bot,
+    calls,
+    chatflow,
+    clock,
+    received,
+    messageIds,
+    release: gate.resolve,
+    files,
+  };
   open.push(made);
   return made;
 }
@@ -303,6 +323,46 @@ describe('createHostConversation', () => {
       ]);
     }
     expect(s.received).toEqual([{ text: 'colour' }, { text: 'toppings' }, { text: 'train' }]);
+  });
+
+  it("should give the host each update's id, so that a step it passes the id to is taken once", async () => {
+    const s = setup();
+    const started: string[] = [];
+    const stop = s.runtime.on('workflow.started', (event) => started.push(event.workflow));
+    try {
+      const update = textUpdate('train');
+      const first = await callsDuring(s, () => s.bot.handleUpdate(update));
+      const again = await callsDuring(s, () => s.bot.handleUpdate(update));
+      expect(s.messageIds).toEqual([update.update_id, update.update_id]);
+      expect(first.at(-1)?.payload.text).toBe('Please upload a CSV or Excel file with your data.');
+      expect(again.at(-1)?.payload.text).toBe(
+        'Already started. Please upload a CSV or Excel file with your data.',
+      );
+      expect(started).toEqual(['ml_training']);
+    } finally {
+      stop();
+    }
+  });
+
+  it('should read the session for its buttons only when a reply has buttons', async () => {
+    const operations: string[] = [];
+    const store = instrumentStore(createMemoryStore(), ({ operation }) => {
+      operations.push(operation);
+    });
+    const clock = { now: Date.UTC(2026, 0, 5, 9) };
+    const s = setup({ runtime: createRuntime({ workflows, store, now: () => clock.now }), clock });
+    const during = async (run: () => Promise<unknown>) => {
+      const from = operations.length;
+      await run();
+      await s.chatflow.idle();
+      return operations.slice(from);
+    };
+    await say(s, 'hello');
+    // The host answers "hi" without touching the runtime: the update costs the session alone.
+    const plain = await during(() => say(s, 'hi'));
+    const sessionAlone = await during(() => s.runtime.getOrCreateSession(key));
+    expect(plain).toEqual(sessionAlone);
+    expect((await say(s, 'colour'))[0]?.payload.text).toBe('Pick a colour');
   });
 
   it('should read value buttons after a restart and say when a multi-select was forgotten', async () => {

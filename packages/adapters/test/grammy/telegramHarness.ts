@@ -74,11 +74,14 @@ export interface ApiCall {
 
 /**
  * A real grammY bot whose Bot API calls are answered in process with realistic results
- * and recorded, so nothing reaches the network.
+ * and recorded, so nothing reaches the network. `failNext(method)` makes the next call
+ * of that method fail the way Telegram fails it (`ok: false`, 502 Bad Gateway), so
+ * grammY throws a `GrammyError`; the failed call is recorded too.
  */
 export function createTestBot(files: Map<string, Uint8Array> = new Map()) {
   const bot = new Bot('5000000001:AAH-test-token', { botInfo });
   const calls: ApiCall[] = [];
+  const failing = new Set<string>();
   let nextMessageId = 900;
   const date = 1_767_225_600;
   bot.api.config.use(async (_previous, method, payload) => {
@@ -89,6 +92,9 @@ export function createTestBot(files: Map<string, Uint8Array> = new Map()) {
     ]);
     const recorded = JSON.parse(JSON.stringify(Object.fromEntries(plain))) as ApiCall['payload'];
     calls.push({ method, payload: recorded, raw: { ...(payload as Record<string, unknown>) } });
+    if (failing.delete(method)) {
+      return { ok: false as const, error_code: 502, description: 'Bad Gateway' };
+    }
     let result: unknown;
     switch (method) {
       case 'sendMessage':
@@ -149,7 +155,7 @@ export function createTestBot(files: Map<string, Uint8Array> = new Map()) {
     }
     return { ok: true as const, result: result as never };
   });
-  return { bot, calls };
+  return { bot, calls, failNext: (method: string) => void failing.add(method) };
 }
 
 let updateId = 410_000;
