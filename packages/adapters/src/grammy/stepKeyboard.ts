@@ -9,21 +9,34 @@ export const maxChoices = 90;
 
 const clipLabel = (label: string) => (label.length <= 60 ? label : `${label.slice(0, 59)}…`);
 
+const noEvents: readonly string[] = Object.freeze([]);
+
+/** The user events of each state node, worked out once (XState's `ownEvents` is a getter that rebuilds its list). */
+const eventsOfNode = new WeakMap<object, readonly string[]>();
+
 /**
  * The user events a workflow's current step accepts, from the state node's own
  * transitions (XState's internal events left out). Whether a guard would let them
- * through is not considered.
+ * through is not considered. The list is shared: do not change it.
  */
 export function acceptedEvents(
   workflows: Record<string, WorkflowDefinition>,
   workflow: WorkflowView,
-): string[] {
-  if (workflow.done || !Object.hasOwn(workflows, workflow.type)) return [];
+): readonly string[] {
+  if (workflow.done || !Object.hasOwn(workflows, workflow.type)) return noEvents;
   const states = workflows[workflow.type]?.machine.root.states ?? {};
   const node = Object.hasOwn(states, workflow.state) ? states[workflow.state] : undefined;
-  return (node?.ownEvents ?? []).filter(
-    (type): type is string => typeof type === 'string' && !type.startsWith('xstate.'),
-  );
+  if (node === undefined) return noEvents;
+  let events = eventsOfNode.get(node);
+  if (events === undefined) {
+    events = Object.freeze(
+      node.ownEvents.filter(
+        (type): type is string => typeof type === 'string' && !type.startsWith('xstate.'),
+      ),
+    );
+    eventsOfNode.set(node, events);
+  }
+  return events;
 }
 
 /**
