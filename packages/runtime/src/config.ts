@@ -17,6 +17,7 @@ export const defaultConfig: Readonly<RuntimeConfig> = Object.freeze({
   workLeaseSeconds: 30,
   maxWorkAttempts: 3,
   maxHistoryTextLength: 4096,
+  trustLiveSessions: true,
 });
 
 /** What each field accepts, in words, for error messages. */
@@ -35,6 +36,7 @@ const accepted: Record<string, string> = {
   workLeaseSeconds: 'a number of seconds of at least 1',
   maxWorkAttempts: 'a whole number of at least 1',
   maxHistoryTextLength: 'a whole number of characters of at least 64',
+  trustLiveSessions: 'true or false',
 };
 
 const persistenceSchema = z.strictObject({
@@ -56,6 +58,7 @@ export const runtimeConfigSchema = z.strictObject({
   workLeaseSeconds: z.number().min(1).finite(),
   maxWorkAttempts: z.number().int().min(1),
   maxHistoryTextLength: z.number().int().min(64),
+  trustLiveSessions: z.boolean(),
 });
 
 /** Shows a value in an error message, short. */

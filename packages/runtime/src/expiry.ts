@@ -10,7 +10,16 @@ export interface ExpiryPolicy {
   graceMs: number;
   /** How long a record lives in the store after its last write. */
   recordTtlMs: number;
+  /**
+   * How stale the stored last activity of a live session may grow before a call that
+   * is only activity (`getOrCreateSession`) writes it: a tenth of the timeout, at most
+   * a minute. Steps always write it.
+   */
+  touchIntervalMs: number;
 }
+
+/** The longest a live session's stored last activity lags behind its calls. */
+const maxTouchIntervalMs = 60_000;
 
 /** The store keeps a record this long past the end of its grace period. */
 const ttlMarginMs = 60 * 60_000;
@@ -28,7 +37,12 @@ const ttlMarginMs = 60 * 60_000;
 export function expiryPolicy(config: RuntimeConfig): ExpiryPolicy {
   const timeoutMs = config.sessionTimeoutMinutes * 60_000;
   const graceMs = config.enableWorkflowRecovery ? config.gracePeriodMinutes * 60_000 : 0;
-  return { timeoutMs, graceMs, recordTtlMs: Math.ceil(timeoutMs + graceMs + ttlMarginMs) };
+  return {
+    timeoutMs,
+    graceMs,
+    recordTtlMs: Math.ceil(timeoutMs + graceMs + ttlMarginMs),
+    touchIntervalMs: Math.min(maxTouchIntervalMs, timeoutMs / 10),
+  };
 }
 
 /**

@@ -166,6 +166,7 @@ export function createRuntimeCore(options: RuntimeOptions): RuntimeCore {
     migrations: options.migrations ?? {},
     policy,
     now,
+    trustLive: config.trustLiveSessions,
     onWorkflowChanged: (session) => states.detach(session),
     onRecord: (session) => upkeep.track(session),
   });

@@ -22,8 +22,10 @@ export type LoadedSession =
 /** Reading and writing session records, with the live registry as a cache. */
 export interface SessionAccess {
   /**
-   * Reads the session's record (one store read). When the registry holds the same
-   * revision, its record (and live workflow state) are kept; otherwise the record is parsed, its
+   * The session at a storage key. With `trustLive`, a live session that is active and
+   * not marked stale is returned as it is, without a store read (its next write is a compare-and-set on its
+   * revision). Otherwise the record is read: when the registry holds the same revision,
+   * its record (and live workflow state) are kept; else the record is parsed, its
    * workflow checked against the catalogue, and the live session updated or created.
    */
   load(storageKey: string, key: NormalizedSessionKey): Promise<LoadedSession>;
@@ -41,8 +43,9 @@ export interface SessionAccess {
    */
   write(session: LiveSession, next: SessionRecord, snapshotJson?: string): Promise<boolean>;
   /**
-   * Writes a record at a key whose stored revision is `expected` (0: none); resolves to
-   * the fingerprint of what was written, or `undefined` on a conflict. `snapshotJson` is
+   * Writes a record at a key whose stored revision is `expected` (0: none, and the
+   * record starts at a random {@link firstRevision}); resolves to the revision and
+   * fingerprint of what was written, or `undefined` on a conflict. `snapshotJson` is
    * the JSON of the record's workflow snapshot when the caller already has it.
    */
   writeAt(
@@ -50,7 +53,7 @@ export interface SessionAccess {
     expected: number,
     record: SessionRecord,
     snapshotJson?: string,
-  ): Promise<string | undefined>;
+  ): Promise<{ revision: number; fingerprint: string } | undefined>;
   /** The TTL and index of a session record's writes. */
   writeOptions(key: NormalizedSessionKey, storageKey: string): WriteOptions;
   /**
@@ -81,6 +84,23 @@ export function fingerprint(value: string): string {
   return `${value.length}:${(hash >>> 0).toString(36)}`;
 }
 
+/** The first revision is drawn from [2^20, 2^46): exact in every backend, Lua's included. */
+const firstRevisionFloor = 2 ** 20;
+
+/**
+ * The revision of a record written where none was. Revisions then count up by one per
+ * write. Starting each record at a random revision makes a revision name one
+ * incarnation of a key: a runtime still holding a session that another runtime deleted
+ * and created again cannot write over the new one by compare-and-set, since the new
+ * record's revisions are (up to a chance of about one in 2^46 per write) not the ones it
+ * holds.
+ */
+export function firstRevision(): number {
+  const [high, low] = crypto.getRandomValues(new Uint32Array(2)) as unknown as [number, number];
+  const drawn = (high & 0x3fff) * 2 ** 32 + low;
+  return drawn < firstRevisionFloor ? drawn + firstRevisionFloor : drawn;
+}
+
 /** What an attempt returns to be run again (after a write conflict). */
 export const retry: unique symbol = Symbol('chatflow.retry');
 
@@ -106,6 +126,8 @@ export interface SessionAccessOptions {
   migrations: WorkflowMigrations;
   policy: ExpiryPolicy;
   now: () => number;
+  /** Whether a live, active session is used without a store read (`trustLiveSessions`). */
+  trustLive: boolean;
   /** Called when a live session's record was read anew (drop its cached workflow state). */
   onWorkflowChanged(session: LiveSession): void;
   /**
@@ -125,7 +147,7 @@ export interface SessionAccessOptions {
  * ```
  */
 export function createSessionAccess(options: SessionAccessOptions): SessionAccess {
-  const { access, registry, catalogue, migrations, policy, now } = options;
+  const { access, registry, catalogue, migrations, policy, now, trustLive } = options;
 
   function phaseOf(record: SessionRecord): SessionPhase {
     return sessionPhase(record, now(), policy);
@@ -151,8 +173,21 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
   }
 
   async function load(storageKey: string, key: NormalizedSessionKey): Promise<LoadedSession> {
+    const cached = registry.get(storageKey);
+    // A live session is trusted while it is active: every write is a compare-and-set on
+    // its revision, so a record another runtime changed (or deleted, or replaced) makes
+    // the next write fail, mark the session stale and read it again. One that looks
+    // expired is read first: another runtime may have kept it alive.
+    if (
+      trustLive &&
+      cached !== undefined &&
+      cached.revision !== -1 &&
+      phaseOf(cached.record) === 'active'
+    ) {
+      return { kind: 'found', session: cached };
+    }
     const stored = await access.call((store) => store.get(storageKey), 'read');
-    const live = registry.get(storageKey);
+    const live = registry.peek(storageKey);
     if (stored === undefined) {
       if (live !== undefined) registry.delete(storageKey);
       return { kind: 'missing' };
@@ -184,6 +219,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       live.record = record;
       live.revision = stored.revision;
       live.fingerprint = print;
+      live.storedActivity = record.lastActivity;
       if (reset) live.pendingReset = 'workflow_changed';
       options.onRecord(live);
       return { kind: 'found', session: live };
@@ -194,6 +230,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       record,
       revision: stored.revision,
       fingerprint: print,
+      storedActivity: record.lastActivity,
       evicted: false,
       ...(reset ? { pendingReset: 'workflow_changed' as const } : {}),
     };
@@ -230,18 +267,14 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     expected: number,
     record: SessionRecord,
     snapshotJson?: string,
-  ) {
+  ): Promise<{ revision: number; fingerprint: string } | undefined> {
     const key = { userId: record.userId, conversationId: record.conversationId };
     const value = serializeSessionRecord(record, snapshotJson);
+    const revision = expected === 0 ? firstRevision() : expected + 1;
     const written = await access.call((store) =>
-      store.compareAndSet(
-        storageKey,
-        expected,
-        { value, revision: expected + 1 },
-        writeOptions(key, storageKey),
-      ),
+      store.compareAndSet(storageKey, expected, { value, revision }, writeOptions(key, storageKey)),
     );
-    return written ? fingerprint(value) : undefined;
+    return written ? { revision, fingerprint: fingerprint(value) } : undefined;
   }
 
   async function write(
@@ -253,8 +286,9 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     const written = await writeAt(session.storageKey, expected, next, snapshotJson);
     if (written !== undefined) {
       session.record = next;
-      session.revision = expected + 1;
-      session.fingerprint = written;
+      session.revision = written.revision;
+      session.fingerprint = written.fingerprint;
+      session.storedActivity = next.lastActivity;
       options.onRecord(session);
       return true;
     }

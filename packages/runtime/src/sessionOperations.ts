@@ -93,8 +93,9 @@ export function createSessionOperations(core: RuntimeCore) {
       storageKey,
       key,
       record,
-      revision: expected + 1,
-      fingerprint: written,
+      revision: written.revision,
+      fingerprint: written.fingerprint,
+      storedActivity: record.lastActivity,
       evicted: false,
     };
     registry.set(session);
@@ -143,8 +144,18 @@ export function createSessionOperations(core: RuntimeCore) {
             reset: 'expired',
           });
         }
-        const next = await refreshedData({ ...touched(session.record), status: 'active' });
-        if (!(await sessions.write(session, next))) return retry;
+        const active = { ...touched(session.record), status: 'active' as const };
+        const next = await refreshedData(active);
+        if (
+          phase === 'active' &&
+          record.status === 'active' &&
+          next === active &&
+          active.lastActivity - session.storedActivity < policy.touchIntervalMs
+        ) {
+          // Only activity, and the stored one is recent: it is written with the next
+          // step (or once it is `touchIntervalMs` old), not now.
+          session.record = active;
+        } else if (!(await sessions.write(session, next))) return retry;
         inGrace.delete(storageKey);
         const reset = session.pendingReset;
         delete session.pendingReset;

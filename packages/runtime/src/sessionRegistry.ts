@@ -13,6 +13,11 @@ export interface LiveSession {
   revision: number;
   /** The fingerprint of the stored value, telling it from a rewrite at the same revision. */
   fingerprint: string;
+  /**
+   * The last activity as stored; `record.lastActivity` may be later (a call that was
+   * only activity and left the store alone, see `touchIntervalMs`).
+   */
+  storedActivity: number;
   /** The active workflow's machine snapshot, resolved from {@link LiveSession.stateOf}. */
   state?: AnyMachineSnapshot;
   /** The persisted snapshot (the record's own object) that `state` resolves. */

@@ -96,6 +96,19 @@ export interface RuntimeConfig {
    * @default 4096
    */
   maxHistoryTextLength: number;
+  /**
+   * Whether an operation on a live session (one this runtime read or wrote, still in
+   * its registry and not expired) uses it without reading the store. Every write is a
+   * compare-and-set on the session's revision either way, so a session another
+   * runtime changed is read again before a step is taken on it, and no step is lost or
+   * applied twice; what trusting skips is the read before each operation, at the price
+   * that a view (`getSession`, `getOrCreateSession`) this runtime returns may miss
+   * steps another runtime took since this one last wrote the session. Set it to
+   * `false` when several runtimes serve the same conversations and views must always
+   * be current: each operation then reads the record first (one more store round trip).
+   * @default true
+   */
+  trustLiveSessions: boolean;
 }
 
 /** A partial {@link RuntimeConfig}: every field optional, `persistence` too. */

@@ -37,7 +37,14 @@ describe('resolveConfig', () => {
       workLeaseSeconds: 30,
       maxWorkAttempts: 3,
       maxHistoryTextLength: 4096,
+      trustLiveSessions: true,
     });
+  });
+
+  it('should refuse a trustLiveSessions that is not a boolean, saying what is accepted', () => {
+    expect(() => resolveConfig({ trustLiveSessions: 'yes' as never })).toThrow(
+      /trustLiveSessions.*"yes".*true or false/,
+    );
   });
 
   it('should merge a partial config, persistence included', () => {

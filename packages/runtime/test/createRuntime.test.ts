@@ -12,7 +12,7 @@ import {
 import { sessionStorageKey } from '../src/keys.ts';
 import { createKeyvSessionStore } from '../src/keyvSessionStore.ts';
 import { maxAttempts } from '../src/sessionAccess.ts';
-import type { RuntimeEvent } from '../src/types.ts';
+import type { Runtime, RuntimeEvent } from '../src/types.ts';
 import { createCountingStore } from './support/countingStore.ts';
 import { fixtureWorkflows } from './support/fixtureWorkflows.ts';
 import { createFlakyKeyv } from './support/flakyKeyv.ts';
@@ -58,6 +58,7 @@ describe('durability', () => {
     await runtime.startWorkflow(key, 'counter');
     await runtime.send(key, { type: 'add', amount: 1 });
     expect((await runtime.health()).status).toBe('healthy');
+    const revision = (await runtime.getSession(key))?.revision;
 
     flaky.failWrites = true;
     const error = await runtime.send(key, { type: 'add', amount: 2 }).catch((e: unknown) => e);
@@ -70,11 +71,11 @@ describe('durability', () => {
     await expect(runtime.startWorkflow(key, 'fit')).rejects.toBeInstanceOf(StoreUnavailableError);
     const view = await runtime.getSession(key);
     expect(view?.workflow?.context).toEqual({ total: 1, steps: [1] });
-    expect(view?.revision).toBe(3);
+    expect(view?.revision).toBe(revision);
     expect(await runtime.getHistory(key)).toEqual([]);
 
     flaky.failWrites = false;
-    // The live actor did not take the failed step either: 1 + 3, not 1 + 2 + 3.
+    // The live state did not take the failed step either: 1 + 3, not 1 + 2 + 3.
     expect(await runtime.send(key, { type: 'add', amount: 3 })).toMatchObject({
       ok: true,
       context: { total: 4, steps: [1, 3] },
@@ -84,8 +85,9 @@ describe('durability', () => {
 
   it('should report a failing read as StoreUnavailableError, never as a missing session', async () => {
     const flaky = createFlakyKeyv();
+    const created = await createTestRuntime({ store: flaky.keyv }).runtime.getOrCreateSession(key);
+    // A runtime that does not hold the session live (after a restart) must read it.
     const { runtime } = createTestRuntime({ store: flaky.keyv });
-    const created = await runtime.getOrCreateSession(key);
     flaky.failReads = true;
     await expect(runtime.getSession(key)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(runtime.getOrCreateSession(key)).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -184,34 +186,64 @@ describe('restart', () => {
 });
 
 describe('two runtimes sharing one store', () => {
-  it('should never lose or double-apply a step of interleaved sends', async () => {
+  async function interleavedSends(trustLiveSessions: boolean) {
     const store = new Keyv();
     const clock = createClock();
-    const a = createTestRuntime({ store, clock }).runtime;
-    const b = createTestRuntime({ store, clock }).runtime;
+    const config = { trustLiveSessions };
+    const a = createTestRuntime({ store, clock, config }).runtime;
+    const b = createTestRuntime({ store, clock, config }).runtime;
     await a.getOrCreateSession(key);
     await a.startWorkflow(key, 'counter');
+    const started = (await a.getSession(key))?.revision ?? 0;
     await b.send(key, { type: 'add', amount: 1 });
     const amounts = Array.from({ length: 40 }, (_, i) => i + 2);
     const results = await Promise.all(
       amounts.map((amount, i) => (i % 2 === 0 ? a : b).send(key, { type: 'add', amount })),
     );
     expect(results.every((result) => result.ok)).toBe(true);
-    for (const runtime of [a, b]) {
-      const view = await runtime.getSession(key);
-      const context = view?.workflow?.context as { total: number; steps: number[] };
-      expect([...context.steps].sort((x, y) => x - y)).toEqual([1, ...amounts]);
-      expect(context.total).toBe(1 + amounts.reduce((sum, n) => sum + n, 0));
-      expect(view?.revision).toBe(2 + 1 + amounts.length);
-    }
+    return { store, clock, a, b, amounts, started };
+  }
+
+  function expectEveryStepOnce(
+    view: Awaited<ReturnType<Runtime['getSession']>>,
+    amounts: number[],
+    started: number,
+  ) {
+    const context = view?.workflow?.context as { total: number; steps: number[] };
+    expect([...context.steps].sort((x, y) => x - y)).toEqual([1, ...amounts]);
+    expect(context.total).toBe(1 + amounts.reduce((sum, n) => sum + n, 0));
+    expect(view?.revision).toBe(started + 1 + amounts.length);
     // Each runtime's own sends stay in its arrival order.
-    const final = await a.getSession(key);
-    const steps = (final?.workflow?.context as { steps: number[] } | undefined)?.steps ?? [];
-    const fromA = steps.filter((n) => amounts.indexOf(n) % 2 === 0);
+    const fromA = context.steps.filter((n) => amounts.indexOf(n) % 2 === 0);
     expect(fromA).toEqual(amounts.filter((_, i) => i % 2 === 0));
+  }
+
+  it('should never lose or double-apply a step of interleaved sends, each view current (trustLiveSessions: false)', async () => {
+    const { a, b, amounts, started } = await interleavedSends(false);
+    for (const runtime of [a, b])
+      expectEveryStepOnce(await runtime.getSession(key), amounts, started);
   });
 
-  it('should see a session deleted and recreated by the other runtime', async () => {
+  it('should never lose or double-apply a step of interleaved sends while trusting live sessions', async () => {
+    const { store, clock, amounts, started } = await interleavedSends(true);
+    // The store holds every step once; a runtime that reads it sees them all.
+    const reader = createTestRuntime({ store, clock }).runtime;
+    expectEveryStepOnce(await reader.getSession(key), amounts, started);
+  });
+
+  it('should see a session deleted and recreated by the other runtime (trustLiveSessions: false)', async () => {
+    const store = new Keyv();
+    const clock = createClock();
+    const config = { trustLiveSessions: false };
+    const a = createTestRuntime({ store, clock, config }).runtime;
+    const b = createTestRuntime({ store, clock, config }).runtime;
+    await a.getOrCreateSession(key);
+    await b.deleteSession(key);
+    const recreated = await b.getOrCreateSession(key);
+    expect((await a.getSession(key))?.sessionId).toBe(recreated.sessionId);
+  });
+
+  it('should never write over a session another runtime deleted and created again', async () => {
     const store = new Keyv();
     const clock = createClock();
     const a = createTestRuntime({ store, clock }).runtime;
@@ -219,7 +251,13 @@ describe('two runtimes sharing one store', () => {
     const first = await a.getOrCreateSession(key);
     await b.deleteSession(key);
     const recreated = await b.getOrCreateSession(key);
-    expect(recreated.revision).toBe(first.revision);
+    expect(recreated.sessionId).not.toBe(first.sessionId);
+    // A still holds the old session live; its write is a compare-and-set on the old
+    // session's revision, which the new session (starting at a random revision) does
+    // not have, so A reads the new session and takes the step there.
+    expect(await a.startWorkflow(key, 'counter')).toMatchObject({ ok: true });
+    const stored = await createTestRuntime({ store, clock }).runtime.getSession(key);
+    expect(stored).toMatchObject({ sessionId: recreated.sessionId, workflow: { type: 'counter' } });
     expect((await a.getSession(key))?.sessionId).toBe(recreated.sessionId);
   });
 });

@@ -20,10 +20,14 @@ describe('forgetUser', () => {
       await runtime.storeData({ userId: 5, conversationId }, sampleTable());
     }
     await runtime.startWorkflow({ userId: 5, conversationId: 'a' }, 'counter');
-    // A corrupted session, quarantined on its next access.
+    // A corrupted session, quarantined when it is next read (here by another runtime:
+    // the one that wrote it trusts its live copy until its next write).
     await runtime.getOrCreateSession({ userId: 5, conversationId: 'broken' });
     await keyv.set(sessionStorageKey({ userId: '5', conversationId: 'broken' }), 'garbage');
-    await runtime.getOrCreateSession({ userId: 5, conversationId: 'broken' });
+    await createTestRuntime({ store }).runtime.getOrCreateSession({
+      userId: 5,
+      conversationId: 'broken',
+    });
     // Another user who must stay, including one whose id starts like this one's.
     await runtime.getOrCreateSession({ userId: 55, conversationId: 'a' });
     await runtime.storeData({ userId: 55, conversationId: 'a' }, sampleTable());

@@ -45,8 +45,9 @@ describe('getOrCreateSession', () => {
       dataset: null,
       createdAt: clock.now(),
       lastActivity: clock.now(),
-      revision: 1,
+      revision: expect.any(Number),
     });
+    expect(Number.isSafeInteger(view.revision) && view.revision > 0).toBe(true);
     expect(events).toEqual(['session.created']);
   });
 
@@ -57,9 +58,35 @@ describe('getOrCreateSession', () => {
     const second = await runtime.getOrCreateSession({ userId: '42', conversationId: 'chat-7' });
     expect(second.sessionId).toBe(first.sessionId);
     expect(second.lastActivity).toBe(clock.now());
-    expect(second.revision).toBe(2);
+    expect(second.revision).toBe(first.revision + 1);
     expect(second.recovered).toBeUndefined();
     expect(second.reset).toBeUndefined();
+  });
+
+  it('should keep activity in memory while the stored one is recent, and write it with the next step', async () => {
+    const { runtime, clock, store } = createTestRuntime();
+    const first = await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'counter');
+    const started = await runtime.getSession(key);
+    clock.advance(20_000);
+    const again = await runtime.getOrCreateSession(key);
+    expect(again.lastActivity).toBe(clock.now());
+    // Nothing was written: same revision, and the stored activity is the step's.
+    expect(again.revision).toBe(started?.revision);
+    const sessions = createKeyvSessionStore(store as Keyv);
+    const storedActivity = async () =>
+      (JSON.parse((await sessions.get(storageKey))!.value) as { lastActivity: number })
+        .lastActivity;
+    expect(await storedActivity()).toBe(first.createdAt);
+    clock.advance(20_000);
+    await runtime.send(key, { type: 'add', amount: 1 });
+    expect(await storedActivity()).toBe(clock.now());
+    // Once the stored activity is a minute old (a tenth of the 30-minute timeout, at
+    // most a minute), a call that is only activity writes it.
+    clock.advance(61_000);
+    const later = await runtime.getOrCreateSession(key);
+    expect(await storedActivity()).toBe(clock.now());
+    expect(later.revision).toBe((again.revision ?? 0) + 2);
   });
 
   it('should keep different users and conversations apart', async () => {
@@ -93,10 +120,11 @@ describe('getSession', () => {
   it('should not count as activity', async () => {
     const { runtime, clock } = createTestRuntime();
     await runtime.getOrCreateSession(key);
+    const created = await runtime.getSession(key);
     clock.advanceMinutes(10);
     const view = await runtime.getSession(key);
     expect(view?.lastActivity).toBe(clock.now() - 10 * 60_000);
-    expect(view?.revision).toBe(1);
+    expect(view?.revision).toBe(created?.revision);
   });
 });
 
@@ -228,9 +256,13 @@ describe('expiry', () => {
 });
 
 describe('unreadable records', () => {
+  // Each record is damaged behind the runtime that wrote it, then read by a runtime
+  // that does not hold it live (as after a restart): a live session is trusted until
+  // its next write, which the damage makes fail.
   it('should quarantine a corrupted record and start fresh, logging no content', async () => {
-    const { runtime, store, logLines } = createTestRuntime();
-    await runtime.getOrCreateSession(key);
+    const { runtime: writer, store } = createTestRuntime();
+    await writer.getOrCreateSession(key);
+    const { runtime, logLines } = createTestRuntime({ store });
     const keyv = store as Keyv;
     const secret = 'SECRET-CONTENT';
     await keyv.set(storageKey, JSON.stringify({ revision: 7, value: `{"broken": "${secret}"` }));
@@ -256,8 +288,9 @@ describe('unreadable records', () => {
   });
 
   it('should treat a record that fails the schema as unreadable', async () => {
-    const { runtime, store } = createTestRuntime();
-    const view = await runtime.getOrCreateSession(key);
+    const { runtime: writer, store } = createTestRuntime();
+    const view = await writer.getOrCreateSession(key);
+    const { runtime } = createTestRuntime({ store });
     const sessions = createKeyvSessionStore(store as Keyv);
     const stored = await sessions.get(storageKey);
     const record = JSON.parse(stored!.value) as Record<string, unknown>;
@@ -272,8 +305,8 @@ describe('unreadable records', () => {
 
   it('should treat a record whose value is not text as unreadable', async () => {
     const sessions = createMemoryStore();
+    const view = await createTestRuntime({ store: sessions }).runtime.getOrCreateSession(key);
     const { runtime } = createTestRuntime({ store: sessions });
-    const view = await runtime.getOrCreateSession(key);
     const stored = await sessions.get(storageKey);
     // A damaged backend can return bytes where the record's text was.
     const bytes = new TextEncoder().encode(stored!.value) as unknown as string;

@@ -10,6 +10,7 @@ function session(name: string): LiveSession {
     record: createSessionRecord({ userId: name, conversationId: 'c' }, 0),
     revision: 1,
     fingerprint: '',
+    storedActivity: 0,
     evicted: false,
   };
 }
