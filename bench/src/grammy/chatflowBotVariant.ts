@@ -3,6 +3,9 @@
  * middleware on a runtime whose store is `createStore('redis://...')`. The document
  * handler returns the data set's description at once (no download, no parse), as the
  * baselines do; the session is over when the middleware announces the trained model.
+ * Like the baselines it keeps no conversation history (the middleware's `history` option
+ * is off). Each step carries its update's `update_id` (the middleware does that), written
+ * in the step's own compare-and-set, which the baselines have no counterpart of.
  */
 import type { ChatflowMiddlewareOptions } from '@chatflow/adapters/grammy';
 import type { DatasetInfo } from '@chatflow/machines';
@@ -39,7 +42,7 @@ export function chatflowBotVariant(options: ChatflowBotVariantOptions): StepVari
     label: options.label,
     side: 'chatflow',
     sessions: options.sessions,
-    prepare: async () => {
+    prepare: async (run) => {
       if (!options.loaded.ok) throw new Error(options.loaded.reason);
       const { runtime: runtimePackage, machines, adapters } = await loadChatflow();
       const grammy = await import('@chatflow/adapters/grammy');
@@ -47,7 +50,11 @@ export function chatflowBotVariant(options: ChatflowBotVariantOptions): StepVari
       if (typeof completePrompt !== 'string') throw new Error('ML training has no complete prompt');
 
       const telegram = fakeTelegram();
-      const store = adapters.createStore(options.redisUrl, { namespace: BENCH_KEY_PREFIX });
+      // Keys of their own per run, as the baselines have: every run's sessions start new
+      // instead of finding the finished sessions of the run before under the same chat ids.
+      const store = adapters.createStore(options.redisUrl, {
+        namespace: `${BENCH_KEY_PREFIX}_${run}`,
+      });
       const runtime = runtimePackage.createRuntime({
         workflows: machines.workflows,
         store,
