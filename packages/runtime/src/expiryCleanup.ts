@@ -1,14 +1,19 @@
 import { type NormalizedSessionKey, userIndexKey } from './keys.ts';
 import type { RuntimeCore } from './runtimeCore.ts';
+import type { LiveSession } from './sessionRegistry.ts';
 import type { CleanupResult } from './types.ts';
 
 /**
  * The cleanup cycle of a runtime. It walks the live registry judging expiry from each
- * session's last activity in memory (no store read for a session that is not
- * expired), then, in each expired session's line, re-reads it (another runtime may
- * have kept it alive), marks it expired (persisted) and evicts it during the grace
- * period, or deletes it and its data once the grace period is over. Sessions it marked
- * are remembered so a later cycle deletes them even though they left the registry.
+ * session's last activity in memory. A session in its grace period is evicted (it
+ * stays stored, and is recovered as it was on its next `getOrCreateSession`) and
+ * announced as expired once; nothing is written, since expiry is judged from the last
+ * activity wherever the record is read. With `trustLiveSessions` (the default) this
+ * takes no store access at all; without it, each expired session is first read again
+ * in its line (another runtime may have kept it alive). A session past its grace
+ * period is always read again in its line before it and its data are deleted. Sessions
+ * it evicted are remembered so a later cycle deletes them even though they left the
+ * registry.
  *
  * @example
  * ```ts
@@ -29,24 +34,50 @@ export function createExpiryCleanup(core: RuntimeCore) {
     sessions,
     eventBase,
     dropBlob,
+    config,
   } = core;
+  const trustLive = config.trustLiveSessions;
   let cleanupCycles = 0;
   let cleanupRunning: Promise<CleanupResult> | undefined;
+
+  /**
+   * Evicts a session in its grace period and announces its expiry, unless this runtime
+   * announced it already (its record is remembered in `inGrace`) or an older runtime
+   * marked it expired in the store.
+   */
+  function expireInGrace(session: LiveSession, result: CleanupResult): void {
+    const { storageKey, key, record } = session;
+    const announced = inGrace.has(storageKey) || record.status === 'expired';
+    registry.delete(storageKey);
+    inGrace.set(storageKey, {
+      key,
+      until: record.lastActivity + policy.timeoutMs + policy.graceMs,
+    });
+    if (announced) return;
+    result.expired += 1;
+    events.emit({ type: 'session.expired', ...eventBase(session) });
+  }
 
   async function runCleanup(): Promise<CleanupResult> {
     cleanupCycles += 1;
     const result: CleanupResult = { scanned: 0, expired: 0, deleted: 0 };
+    const inMemory: LiveSession[] = [];
     const due: { storageKey: string; key: NormalizedSessionKey }[] = [];
     for (const session of registry.values()) {
       result.scanned += 1;
-      if (sessions.phaseOf(session.record) !== 'active') {
+      const phase = sessions.phaseOf(session.record);
+      if (phase === 'active') continue;
+      if (phase === 'grace' && trustLive && !lines.isBusy(session.storageKey)) {
+        inMemory.push(session);
+      } else {
         due.push({ storageKey: session.storageKey, key: session.key });
       }
     }
+    for (const session of inMemory) expireInGrace(session, result);
     const at = now();
     for (const [storageKey, entry] of inGrace) {
       if (entry.until <= at && registry.peek(storageKey) === undefined)
-        due.push({ storageKey, ...entry });
+        due.push({ storageKey, key: entry.key });
     }
     await Promise.all(
       due.map(({ storageKey, key }) =>
@@ -60,28 +91,18 @@ export function createExpiryCleanup(core: RuntimeCore) {
             const { session } = loaded;
             const phase = sessions.phaseOf(session.record);
             if (phase === 'active') return;
-            const newlyExpired = session.record.status === 'active';
             if (phase === 'grace') {
-              if (newlyExpired) {
-                const marked = { ...session.record, status: 'expired' as const };
-                if (!(await sessions.write(session, marked))) return;
-                result.expired += 1;
-                events.emit({ type: 'session.expired', ...eventBase(session) });
-              }
-              inGrace.set(storageKey, {
-                key,
-                until: session.record.lastActivity + policy.timeoutMs + policy.graceMs,
-              });
-              registry.delete(storageKey);
+              expireInGrace(session, result);
               return;
             }
+            const announced = inGrace.has(storageKey) || session.record.status === 'expired';
             const index = { key: userIndexKey(key.userId), member: storageKey };
             registry.delete(storageKey);
             inGrace.delete(storageKey);
             core.forgetUpkeep(storageKey);
             await access.call((store) => store.delete(storageKey, { index }));
             await dropBlob(session.record);
-            if (newlyExpired) {
+            if (!announced) {
               result.expired += 1;
               events.emit({ type: 'session.expired', ...eventBase(session) });
             }

@@ -130,7 +130,10 @@ export function createSessionOperations(core: RuntimeCore) {
         const session = loaded.session;
         const { record } = session;
         const phase = sessions.phaseOf(record);
-        const newlyExpired = phase !== 'active' && record.status === 'active';
+        // Announced once: not when an older runtime marked it, nor when this runtime's
+        // cleanup announced it already.
+        const newlyExpired =
+          phase !== 'active' && record.status === 'active' && !inGrace.has(storageKey);
         if (phase === 'gone') {
           const old = { key: session.key, record: session.record };
           const fresh = await createFresh(storageKey, key, session.revision);

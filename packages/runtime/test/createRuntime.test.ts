@@ -428,7 +428,7 @@ describe('events', () => {
 });
 
 describe('cleanupExpired', () => {
-  it('should mark expired sessions, keep them recoverable, and delete them after grace', async () => {
+  it('should evict expired sessions, keep them recoverable, and delete them after grace', async () => {
     const { runtime, clock, store } = createTestRuntime();
     const users = ['a', 'b', 'c'].map((userId) => ({ userId, conversationId: 'x' }));
     for (const user of users) await runtime.getOrCreateSession(user);
@@ -440,8 +440,9 @@ describe('cleanupExpired', () => {
     runtime.on('session.deleted', (event) => events.push(`deleted ${event.key.userId}`));
     expect(await runtime.cleanupExpired()).toEqual({ scanned: 3, expired: 2, deleted: 0 });
     const sessions = createKeyvSessionStore(store as Keyv);
-    const raw = await sessions.get(sessionStorageKey({ userId: 'b', conversationId: 'x' }));
-    expect(JSON.parse(raw!.value).status).toBe('expired');
+    // Nothing is written: expiry is judged from the last activity wherever it is read.
+    const reader = createTestRuntime({ store, clock }).runtime;
+    expect(await reader.getSession(users[1]!)).toMatchObject({ status: 'expired' });
     expect(runtime.stats()).toMatchObject({
       activeSessions: 1,
       expiredInGrace: 2,
@@ -467,42 +468,72 @@ describe('cleanupExpired', () => {
     expect(await runtime.getSession(key)).toBeUndefined();
   });
 
-  it('should not read the store for live sessions that are not expired', async () => {
-    const counting = createCountingStore();
-    const { runtime, clock } = createTestRuntime({
-      store: counting.store,
-      config: { maxConcurrentSessions: 20_000 },
-    });
-    const users = Array.from({ length: 20_000 }, (_, i) => ({ userId: i, conversationId: 'c' }));
-    for (let i = 0; i < users.length; i += 2000) {
-      await Promise.all(users.slice(i, i + 2000).map((user) => runtime.getOrCreateSession(user)));
-    }
-    clock.advanceMinutes(29);
-    await runtime.getOrCreateSession(users[0]!);
-    clock.advanceMinutes(2);
-    const reads = counting.counts.get;
-    expect(await runtime.cleanupExpired()).toEqual({
-      scanned: 20_000,
-      expired: 19_999,
-      deleted: 0,
-    });
-    expect(counting.counts.get - reads).toBe(19_999);
-    const before = counting.counts.get;
-    expect(await runtime.cleanupExpired()).toEqual({ scanned: 1, expired: 0, deleted: 0 });
-    expect(counting.counts.get).toBe(before);
-  }, 60_000);
+  it.each([
+    { trustLiveSessions: true, readsPerExpired: 0 },
+    { trustLiveSessions: false, readsPerExpired: 1 },
+  ])(
+    'should read the store only for expired sessions, $readsPerExpired times each (trustLiveSessions: $trustLiveSessions)',
+    async ({ trustLiveSessions, readsPerExpired }) => {
+      const counting = createCountingStore();
+      const { runtime, clock } = createTestRuntime({
+        store: counting.store,
+        config: { maxConcurrentSessions: 20_000, trustLiveSessions },
+      });
+      const users = Array.from({ length: 20_000 }, (_, i) => ({ userId: i, conversationId: 'c' }));
+      for (let i = 0; i < users.length; i += 2000) {
+        await Promise.all(users.slice(i, i + 2000).map((user) => runtime.getOrCreateSession(user)));
+      }
+      clock.advanceMinutes(29);
+      await runtime.getOrCreateSession(users[0]!);
+      clock.advanceMinutes(2);
+      const reads = counting.counts.get;
+      const writes = counting.counts.compareAndSet;
+      expect(await runtime.cleanupExpired()).toEqual({
+        scanned: 20_000,
+        expired: 19_999,
+        deleted: 0,
+      });
+      expect(counting.counts.get - reads).toBe(19_999 * readsPerExpired);
+      expect(counting.counts.compareAndSet).toBe(writes);
+      const before = counting.counts.get;
+      expect(await runtime.cleanupExpired()).toEqual({ scanned: 1, expired: 0, deleted: 0 });
+      expect(counting.counts.get).toBe(before);
+    },
+    60_000,
+  );
 
-  it('should leave a session that another runtime kept alive', async () => {
+  it('should leave a session that another runtime kept alive (trustLiveSessions: false)', async () => {
     const store = new Keyv();
     const clock = createClock();
-    const a = createTestRuntime({ store, clock }).runtime;
-    const b = createTestRuntime({ store, clock }).runtime;
+    const config = { trustLiveSessions: false };
+    const a = createTestRuntime({ store, clock, config }).runtime;
+    const b = createTestRuntime({ store, clock, config }).runtime;
     await a.getOrCreateSession(key);
     clock.advanceMinutes(29);
     await b.getOrCreateSession(key);
     clock.advanceMinutes(2);
     expect(await a.cleanupExpired()).toEqual({ scanned: 1, expired: 0, deleted: 0 });
     await expect(a.getHistory(key)).resolves.toEqual([]);
+  });
+
+  it('should only evict a session another runtime kept alive while trusting live sessions', async () => {
+    const store = new Keyv();
+    const clock = createClock();
+    const a = createTestRuntime({ store, clock }).runtime;
+    const b = createTestRuntime({ store, clock }).runtime;
+    const created = await a.getOrCreateSession(key);
+    clock.advanceMinutes(29);
+    await b.getOrCreateSession(key);
+    clock.advanceMinutes(2);
+    // A judges from the activity it saw: it evicts the session and says so.
+    expect(await a.cleanupExpired()).toEqual({ scanned: 1, expired: 1, deleted: 0 });
+    // Nothing was lost: A reads the session again, active, as B left it.
+    const again = await a.getOrCreateSession(key);
+    expect(again).toMatchObject({ sessionId: created.sessionId, status: 'active' });
+    expect(again.recovered).toBeUndefined();
+    expect(again.reset).toBeUndefined();
+    clock.advanceMinutes(10);
+    expect(await a.cleanupExpired()).toEqual({ scanned: 1, expired: 0, deleted: 0 });
   });
 });
 
