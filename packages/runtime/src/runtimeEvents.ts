@@ -62,7 +62,8 @@ export function createRuntimeEvents(logger: Logger): RuntimeEvents {
       };
     },
     emit(event) {
-      logger.info(auditFields(event), 'chatflow audit');
+      // The audit line's fields are built only when it is written.
+      if (logger.isLevelEnabled('info')) logger.info(auditFields(event), 'chatflow audit');
       const set = listeners.get(event.type);
       if (set === undefined) return;
       for (const listener of [...set]) {

@@ -19,11 +19,11 @@ export interface LiveSession {
    */
   storedActivity: number;
   /** The active workflow's machine snapshot, resolved from {@link LiveSession.stateOf}. */
-  state?: AnyMachineSnapshot;
+  state?: AnyMachineSnapshot | undefined;
   /** The persisted snapshot (the record's own object) that `state` resolves. */
-  stateOf?: PersistedWorkflowSnapshot;
+  stateOf?: PersistedWorkflowSnapshot | undefined;
   /** The actor mirroring the workflow for an inspector (only with `inspect`). */
-  mirror?: AnyActorRef;
+  mirror?: AnyActorRef | undefined;
   /** A workflow reset found on reading, to report on the next `getOrCreateSession`. */
   pendingReset?: SessionResetReason;
   /** Set once the registry dropped it. */

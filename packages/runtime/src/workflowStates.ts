@@ -89,13 +89,15 @@ export function createWorkflowStates(options: WorkflowStatesOptions): WorkflowSt
   function stopMirror(session: LiveSession): void {
     const mirror = session.mirror;
     if (mirror === undefined) return;
-    delete session.mirror;
+    session.mirror = undefined;
     mirror.stop();
   }
 
+  // Fields are cleared by assignment, not `delete`, which would turn every live session
+  // object into a slower dictionary-mode object.
   function detach(session: LiveSession): void {
-    delete session.state;
-    delete session.stateOf;
+    session.state = undefined;
+    session.stateOf = undefined;
     stopMirror(session);
   }
 
@@ -122,7 +124,7 @@ export function createWorkflowStates(options: WorkflowStatesOptions): WorkflowSt
           { session: truncateId(session.record.sessionId), error: String(error) },
           'chatflow inspector mirror failed; the next step restores it',
         );
-        if (session.mirror === mirror) delete session.mirror;
+        if (session.mirror === mirror) session.mirror = undefined;
       },
     });
     session.mirror = mirror;
