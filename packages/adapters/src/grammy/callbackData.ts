@@ -69,6 +69,44 @@ export function stepTag(parts: readonly string[]): string {
  * ```
  */
 export function encodeCallbackData(action: CallbackAction): string | undefined {
+  const data = bodyOf(action);
+  // A step's own buttons are built per update: their shape is checked directly. The rest
+  // (workflow types, values, anything malformed) is checked by decoding what was written.
+  if (isWellFormedStepAction(action)) return prefix + data;
+  // Round-trip check: anything the decoder would refuse is not emitted.
+  return decodeCallbackData(prefix + data) === undefined ? undefined : prefix + data;
+}
+
+const maskLimit = 1n << BigInt(maxMultiSelectOptions);
+const tagShape = new RegExp(`^${tagPattern}$`);
+
+const isTag = (tag: unknown) => typeof tag === 'string' && tagShape.test(tag);
+const isIndex = (index: unknown) =>
+  typeof index === 'number' && Number.isInteger(index) && index >= 0 && index <= 99;
+const isMask = (mask: unknown) => typeof mask === 'bigint' && mask >= 0n && mask < maskLimit;
+
+/**
+ * True for a choice, toggle, submit, back or cancel whose tag, index and mask are what
+ * {@link decodeCallbackData} reads back (its data is then at most 35 bytes: a mask below
+ * 2^90 has at most 18 base-36 digits).
+ */
+function isWellFormedStepAction(action: CallbackAction): boolean {
+  switch (action.kind) {
+    case 'choice':
+      return isTag(action.tag) && isIndex(action.index);
+    case 'toggle':
+      return isTag(action.tag) && isMask(action.mask) && isIndex(action.index);
+    case 'submit':
+      return isTag(action.tag) && isMask(action.mask);
+    case 'back':
+    case 'cancel':
+      return isTag(action.tag);
+    default:
+      return false;
+  }
+}
+
+function bodyOf(action: CallbackAction): string {
   let data: string;
   switch (action.kind) {
     case 'choice':
@@ -93,8 +131,7 @@ export function encodeCallbackData(action: CallbackAction): string | undefined {
       data = `v:${action.tag}:${action.value}`;
       break;
   }
-  // Round-trip check: anything the decoder would refuse is not emitted.
-  return decodeCallbackData(prefix + data) === undefined ? undefined : prefix + data;
+  return data;
 }
 
 /**

@@ -38,6 +38,35 @@ describe('callbackData', () => {
     );
   });
 
+  it('should emit only data that decodes to the action given, whatever the action holds', () => {
+    const anyTag = fc.oneof(tag, fc.string({ maxLength: 10 }));
+    const anyIndex = fc.oneof(index, fc.integer(), fc.double());
+    const anyMask = fc.oneof(mask, fc.bigInt({ min: -(1n << 100n), max: 1n << 100n }));
+    const anything: fc.Arbitrary<CallbackAction> = fc.oneof(
+      fc.record({ kind: fc.constant('choice' as const), tag: anyTag, index: anyIndex }),
+      fc.record({
+        kind: fc.constant('toggle' as const),
+        tag: anyTag,
+        mask: anyMask,
+        index: anyIndex,
+      }),
+      fc.record({ kind: fc.constant('submit' as const), tag: anyTag, mask: anyMask }),
+      fc.record({ kind: fc.constantFrom('back' as const, 'cancel' as const), tag: anyTag }),
+    );
+    fc.assert(
+      fc.property(anything, (original) => {
+        const data = encodeCallbackData(original);
+        if (data !== undefined) expect(decodeCallbackData(data)).toEqual(original);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(encodeCallbackData({ kind: 'choice', tag: '', index: 1 })).toBeUndefined();
+    expect(encodeCallbackData({ kind: 'choice', tag: 'AbC-_123', index: 100 })).toBeUndefined();
+    expect(encodeCallbackData({ kind: 'choice', tag: 'AbC-_123', index: 1.5 })).toBeUndefined();
+    expect(encodeCallbackData({ kind: 'submit', tag: 'AbC-_123', mask: -1n })).toBeUndefined();
+    expect(encodeCallbackData({ kind: 'back', tag: 'AbC-_12' })).toBeUndefined();
+  });
+
   it('should never throw on arbitrary data and refuse what it did not write', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 80 }), (data) => {
