@@ -24,8 +24,8 @@ export interface SessionAccess {
   /**
    * The session at a storage key. With `trustLive`, a live session that is active and
    * not marked stale is returned as it is, without a store read (its next write is a compare-and-set on its
-   * revision). Otherwise the record is read: when the registry holds the same revision,
-   * its record (and live workflow state) are kept; else the record is parsed, its
+   * revision). Otherwise the record is read: when the registry holds the same revision
+   * (which names one write of one life of the key), its record and live state are kept; else the record is parsed, its
    * workflow checked against the catalogue, and the live session updated or created.
    */
   load(storageKey: string, key: NormalizedSessionKey): Promise<LoadedSession>;
@@ -41,19 +41,13 @@ export interface SessionAccess {
    * when written (the live session then holds `next`); false on a conflict (the live
    * session is marked stale, so the next load re-reads it).
    */
-  write(session: LiveSession, next: SessionRecord, snapshotJson?: string): Promise<boolean>;
+  write(session: LiveSession, next: SessionRecord): Promise<boolean>;
   /**
    * Writes a record at a key whose stored revision is `expected` (0: none, and the
-   * record starts at a random {@link firstRevision}); resolves to the revision and
-   * fingerprint of what was written, or `undefined` on a conflict. `snapshotJson` is
-   * the JSON of the record's workflow snapshot when the caller already has it.
+   * record starts at a random {@link firstRevision}); resolves to the revision
+   * written, or `undefined` on a conflict.
    */
-  writeAt(
-    storageKey: string,
-    expected: number,
-    record: SessionRecord,
-    snapshotJson?: string,
-  ): Promise<{ revision: number; fingerprint: string } | undefined>;
+  writeAt(storageKey: string, expected: number, record: SessionRecord): Promise<number | undefined>;
   /** The TTL and index of a session record's writes. */
   writeOptions(key: NormalizedSessionKey, storageKey: string): WriteOptions;
   /**
@@ -61,27 +55,6 @@ export interface SessionAccess {
    * `maxAttempts` times; then throws a `ChatflowError` with code `CONFLICT`.
    */
   retrying<T>(attempt: () => Promise<T | typeof retry>): Promise<T>;
-}
-
-/** How much of the head of a stored value {@link fingerprint} hashes. */
-const fingerprintHead = 128;
-
-/**
- * A cheap fingerprint of a stored value: its length and an FNV-1a hash of its head.
- * With the revision, it tells a cached record from one that was deleted and written
- * again up to the same revision. Compare-and-set makes the revision unique while a key
- * exists; a key written anew starts from revision 1 with a fresh random `sessionId`,
- * which a serialized record carries in its head (`{"format":1,"sessionId":"..."`), so
- * hashing the head is enough and a load does not walk the whole record.
- */
-export function fingerprint(value: string): string {
-  let hash = 0x811c9dc5;
-  const end = Math.min(value.length, fingerprintHead);
-  for (let i = 0; i < end; i += 1) {
-    hash ^= value.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return `${value.length}:${(hash >>> 0).toString(36)}`;
 }
 
 /** The first revision is drawn from [2^20, 2^46): exact in every backend, Lua's included. */
@@ -199,8 +172,8 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       const value = raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : String(raw);
       return { kind: 'unreadable', revision: stored.revision, value };
     }
-    const print = fingerprint(stored.value);
-    if (live !== undefined && live.revision === stored.revision && live.fingerprint === print) {
+    // A revision names one write of one life of the key (see firstRevision).
+    if (live !== undefined && live.revision === stored.revision) {
       return { kind: 'found', session: live };
     }
     const parsed = parseSessionRecord(stored.value);
@@ -218,7 +191,6 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       options.onWorkflowChanged(live);
       live.record = record;
       live.revision = stored.revision;
-      live.fingerprint = print;
       live.storedActivity = record.lastActivity;
       if (reset) live.pendingReset = 'workflow_changed';
       options.onRecord(live);
@@ -229,7 +201,6 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       key,
       record,
       revision: stored.revision,
-      fingerprint: print,
       storedActivity: record.lastActivity,
       evicted: false,
       ...(reset ? { pendingReset: 'workflow_changed' as const } : {}),
@@ -266,28 +237,22 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     storageKey: string,
     expected: number,
     record: SessionRecord,
-    snapshotJson?: string,
-  ): Promise<{ revision: number; fingerprint: string } | undefined> {
+  ): Promise<number | undefined> {
     const key = { userId: record.userId, conversationId: record.conversationId };
-    const value = serializeSessionRecord(record, snapshotJson);
+    const value = serializeSessionRecord(record);
     const revision = expected === 0 ? firstRevision() : expected + 1;
     const written = await access.call((store) =>
       store.compareAndSet(storageKey, expected, { value, revision }, writeOptions(key, storageKey)),
     );
-    return written ? { revision, fingerprint: fingerprint(value) } : undefined;
+    return written ? revision : undefined;
   }
 
-  async function write(
-    session: LiveSession,
-    next: SessionRecord,
-    snapshotJson?: string,
-  ): Promise<boolean> {
+  async function write(session: LiveSession, next: SessionRecord): Promise<boolean> {
     const expected = session.revision;
-    const written = await writeAt(session.storageKey, expected, next, snapshotJson);
+    const written = await writeAt(session.storageKey, expected, next);
     if (written !== undefined) {
       session.record = next;
-      session.revision = written.revision;
-      session.fingerprint = written.fingerprint;
+      session.revision = written;
       session.storedActivity = next.lastActivity;
       options.onRecord(session);
       return true;

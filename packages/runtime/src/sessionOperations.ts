@@ -93,8 +93,7 @@ export function createSessionOperations(core: RuntimeCore) {
       storageKey,
       key,
       record,
-      revision: written.revision,
-      fingerprint: written.fingerprint,
+      revision: written,
       storedActivity: record.lastActivity,
       evicted: false,
     };

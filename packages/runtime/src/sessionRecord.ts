@@ -189,26 +189,9 @@ export function parseSessionRecord(text: string): SessionRecord | undefined {
   return json as SessionRecord;
 }
 
-/** `JSON.stringify` of an object whose property `name` is written as `json` as it is. */
-function stringifyWith(object: object, name: string, json: string): string {
-  let out = '{';
-  for (const [key, value] of Object.entries(object)) {
-    const text = key === name ? json : JSON.stringify(value);
-    if (text === undefined) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${text}`;
-  }
-  return `${out}}`;
-}
-
-/**
- * Writes a record as the JSON string the store keeps. `snapshotJson`, when given, is
- * the JSON of the record's workflow snapshot, already computed: it is spliced in rather
- * than serialized again (the result is the same string as without it).
- */
-export function serializeSessionRecord(record: SessionRecord, snapshotJson?: string): string {
-  const workflow = record.workflow;
-  if (snapshotJson === undefined || workflow === null) return JSON.stringify(record);
-  return stringifyWith(record, 'workflow', stringifyWith(workflow, 'snapshot', snapshotJson));
+/** Writes a record as the JSON string the store keeps. */
+export function serializeSessionRecord(record: SessionRecord): string {
+  return JSON.stringify(record);
 }
 
 /**

@@ -11,8 +11,6 @@ export interface LiveSession {
   record: SessionRecord;
   /** The stored revision `record` was read or written as; -1 forces a re-read. */
   revision: number;
-  /** The fingerprint of the stored value, telling it from a rewrite at the same revision. */
-  fingerprint: string;
   /**
    * The last activity as stored; `record.lastActivity` may be later (a call that was
    * only activity and left the store alone, see `touchIntervalMs`).

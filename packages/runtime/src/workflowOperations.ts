@@ -39,6 +39,36 @@ function messageIdOf(options: StepOptions | undefined): string | undefined {
 }
 
 /**
+ * Gives `target` an enumerable property `name` whose value is a copy of `source`, made
+ * on first read (and kept): a step result's context is a copy, so changing it changes
+ * nothing in the runtime, but a caller that never reads it does not pay for copying it.
+ * Assigning the property replaces it with the assigned value.
+ */
+function copiedOnRead(target: object, name: string, source: unknown): void {
+  let copy: unknown;
+  let copied = false;
+  Object.defineProperty(target, name, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!copied) {
+        copy = structuredClone(source);
+        copied = true;
+      }
+      return copy;
+    },
+    set(value: unknown) {
+      Object.defineProperty(target, name, {
+        value,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
+    },
+  });
+}
+
+/**
  * The workflow operations of a runtime: `startWorkflow`, `send` and `cancelWorkflow`.
  * A step is computed with XState's pure `transition`, written by compare-and-set, and
  * only then delivered to the live actor, so a failed write changes nothing.
@@ -68,14 +98,14 @@ export function createWorkflowOperations(core: RuntimeCore) {
   function success(session: LiveSession, replaced?: string): StepSuccess {
     const workflow = session.record.workflow!;
     const machine = catalogue.get(workflow.type)!.machine;
-    const result: StepSuccess = {
+    const result = {
       ok: true,
       workflow: workflow.type,
       state: stateName(workflow.snapshot.value),
       prompt: promptOf(machine, workflow.snapshot.value),
       done: workflow.snapshot.status !== 'active',
-      context: structuredClone(workflow.snapshot.context),
-    };
+    } as StepSuccess;
+    copiedOnRead(result, 'context', workflow.snapshot.context);
     if (replaced !== undefined) result.replaced = replaced;
     return result;
   }

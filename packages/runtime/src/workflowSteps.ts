@@ -95,12 +95,12 @@ export function createWorkflowSteps(options: WorkflowStepsOptions): WorkflowStep
       commitOptions.messageId,
     );
     const from = stateName(workflow.snapshot.value);
-    // The snapshot's JSON is computed once per step and spliced into the stored record.
-    const json = JSON.stringify(snapshot);
     // A user step is always announced; one without a message only when it changed the
     // workflow (a timer whose transition a guard refused changes nothing but the timers).
-    const announced = commitOptions.source === 'user' || json !== JSON.stringify(workflow.snapshot);
-    if (!(await sessions.write(session, record, json))) return false;
+    const announced =
+      commitOptions.source === 'user' ||
+      JSON.stringify(snapshot) !== JSON.stringify(workflow.snapshot);
+    if (!(await sessions.write(session, record))) return false;
     states.committed(session, prepared, next, snapshot, event);
     if (announced) {
       announceStep(events, catalogue, session, from, snapshot, commitOptions.source, at);

@@ -9,7 +9,6 @@ function session(name: string): LiveSession {
     key: { userId: name, conversationId: 'c' },
     record: createSessionRecord({ userId: name, conversationId: 'c' }, 0),
     revision: 1,
-    fingerprint: '',
     storedActivity: 0,
     evicted: false,
   };
