@@ -200,22 +200,21 @@ export function createChatflowMiddleware<C extends Context = Context>(
    * update (a webhook retried after a failure) is not applied twice.
    */
   function outbox(ctx: C, key: SessionKey) {
-    let notice: string | undefined;
-    return {
+    const out = {
       messageId: ctx.update.update_id,
-      set notice(text: string | undefined) {
-        notice = text;
-      },
+      /** Put at the head of the next reply, then dropped. */
+      notice: undefined as string | undefined,
       /** Sends a reply; `record: false` keeps it out of the history. */
       async reply(text: string, keyboard?: InlineKeyboard, record = true) {
-        const full = notice === undefined ? text : `${notice}\n\n${text}`;
-        notice = undefined;
+        const full = out.notice === undefined ? text : `${out.notice}\n\n${text}`;
+        out.notice = undefined;
         await ctx.reply(clipText(full), keyboard === undefined ? {} : { reply_markup: keyboard });
         if (options.history && record) {
           await runtime.addToHistory(key, { role: 'assistant', text: full });
         }
       },
     };
+    return out;
   }
   type Outbox = ReturnType<typeof outbox>;
 

@@ -19,19 +19,23 @@ function field(value: unknown, name: string): unknown {
 function columnInfos(context: unknown): DatasetInfo['columns'] {
   const columns = field(field(context, 'dataset'), 'columns');
   if (!Array.isArray(columns)) return [];
-  return columns.flatMap((column: unknown) => {
+  const infos: DatasetInfo['columns'][number][] = [];
+  for (const column of columns as unknown[]) {
     const name = field(column, 'name');
     const type = field(column, 'type');
-    return typeof name === 'string' && typeof type === 'string'
-      ? [{ name, type } as DatasetInfo['columns'][number]]
-      : [];
-  });
+    if (typeof name === 'string' && typeof type === 'string') {
+      infos.push({ name, type } as DatasetInfo['columns'][number]);
+    }
+  }
+  return infos;
 }
 
 function columnsOf(context: unknown, type?: string): string[] {
-  return columnInfos(context)
-    .filter((column) => type === undefined || column.type === type)
-    .map((column) => column.name);
+  const names: string[] = [];
+  for (const column of columnInfos(context)) {
+    if (type === undefined || column.type === type) names.push(column.name);
+  }
+  return names;
 }
 
 /** The column named by `text`, matched case-insensitively, or the text itself. */

@@ -40,7 +40,12 @@ describe('callbackData', () => {
 
   it('should emit only data that decodes to the action given, whatever the action holds', () => {
     const anyTag = fc.oneof(tag, fc.string({ maxLength: 10 }));
-    const anyIndex = fc.oneof(index, fc.integer(), fc.double());
+    // -0 is left out: it is written as 0, which reads back as 0 (the same button).
+    const anyIndex = fc.oneof(
+      index,
+      fc.integer(),
+      fc.double().filter((value) => !Object.is(value, -0)),
+    );
     const anyMask = fc.oneof(mask, fc.bigInt({ min: -(1n << 100n), max: 1n << 100n }));
     const anything: fc.Arbitrary<CallbackAction> = fc.oneof(
       fc.record({ kind: fc.constant('choice' as const), tag: anyTag, index: anyIndex }),
