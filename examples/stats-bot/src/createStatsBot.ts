@@ -137,13 +137,25 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
     return [await explainInStep(session, result.message)];
   };
 
+  /**
+   * The message each chat is handling, and how many steps it took: each step gets its
+   * own id, `<messageId>:<n>`. A chat's messages run one at a time (its line).
+   */
+  const handling = new Map<string, { messageId: string; steps: number }>();
+  const stepOptions = (key: ChatKey): { messageId: string } | undefined => {
+    const current = handling.get(keyId(key));
+    if (current === undefined) return undefined;
+    current.steps += 1;
+    return { messageId: `${current.messageId}:${current.steps}` };
+  };
+
   /** Runs a series of workflow actions, stopping at the first refusal. */
   const perform = async (key: ChatKey, actions: readonly StepAction[]): Promise<Reply[]> => {
     const notes: Reply[] = [];
     let result: StepResult | undefined;
     for (const action of actions) {
       if (action.kind === 'start') {
-        result = await runtime.startWorkflow(key, action.workflow);
+        result = await runtime.startWorkflow(key, action.workflow, stepOptions(key));
         if (result.ok && result.replaced) {
           const replaced = workflows[result.replaced as keyof typeof workflows]?.label;
           notes.push({
@@ -151,7 +163,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
           });
         }
       } else if (action.kind === 'send') {
-        result = await runtime.send(key, action.event);
+        result = await runtime.send(key, action.event, stepOptions(key));
       } else if (action.kind === 'ask') {
         return [...notes, action.reply];
       } else {
@@ -415,8 +427,17 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
 
   return {
     maxUploadBytes,
-    handleMessage(key, message) {
-      return line.run(key, () => respond(key, message));
+    handleMessage(key, message, options) {
+      return line.run(key, async () => {
+        const messageId = options?.messageId;
+        if (messageId === undefined) return respond(key, message);
+        handling.set(keyId(key), { messageId: String(messageId), steps: 0 });
+        try {
+          return await respond(key, message);
+        } finally {
+          handling.delete(keyId(key));
+        }
+      });
     },
     onReply(listener) {
       listeners.add(listener);

@@ -89,7 +89,8 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     workflows,
     api: bot.api,
     hostCommands: telegramCommands,
-    respond: ({ key, message }) => core.handleMessage(key, toIncoming(message)),
+    respond: ({ key, message, messageId }) =>
+      core.handleMessage(key, toIncoming(message), { messageId }),
     maxFileBytes: Math.min(core.maxUploadBytes, telegramDownloadLimit),
     downloadFile: (args) => downloadTelegramFile(args, apiRoot),
     formatText: (text) => formatTelegramText(text),

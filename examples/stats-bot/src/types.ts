@@ -47,8 +47,17 @@ export type ReplyListener = (key: ChatKey, replies: Reply[]) => void;
  * through this interface, so they behave the same.
  */
 export interface ChatBot {
-  /** Handles one message of a chat and resolves to the bot's replies, in order. */
-  handleMessage(key: ChatKey, message: IncomingMessage): Promise<Reply[]>;
+  /**
+   * Handles one message of a chat and resolves to the bot's replies, in order. With a
+   * `messageId` (Telegram's `update_id`), the workflow steps the message takes carry it
+   * (`<messageId>:<n>` for its n-th step), so a message delivered again is not applied
+   * twice: its steps answer as duplicates and the bot replies where the workflow stands.
+   */
+  handleMessage(
+    key: ChatKey,
+    message: IncomingMessage,
+    options?: { messageId?: string | number },
+  ): Promise<Reply[]>;
   /**
    * Subscribes to replies sent without being asked (long work finished); returns the
    * function that unsubscribes.

@@ -257,6 +257,28 @@ describe('createTelegramBot', () => {
     });
   });
 
+  it('should not take the steps of an update delivered again (same update_id)', async () => {
+    const steps: string[] = [];
+    core.runtime.on('workflow.started', (event) => steps.push(`started ${event.workflow}`));
+    core.runtime.on('workflow.transition', (event) => steps.push(event.state));
+    await telegram.handleUpdate(documentUpdate('houses.csv', 14_000));
+    const train = textUpdate('/train');
+    await telegram.handleUpdate(train);
+    expect(steps).toEqual(['started ml_training', 'selecting_target']);
+    // Telegram delivers it again (the webhook answer was lost): nothing restarts.
+    await telegram.handleUpdate(structuredClone(train));
+    expect(steps).toEqual(['started ml_training', 'selecting_target']);
+    expect(lastText()).toContain('Which column should the model predict?');
+
+    const target = textUpdate('price');
+    await telegram.handleUpdate(target);
+    await telegram.handleUpdate(structuredClone(target));
+    expect(steps).toEqual(['started ml_training', 'selecting_target', 'selecting_features']);
+    expect((await core.runtime.getSession(key))?.workflow?.context).toMatchObject({
+      target: 'price',
+    });
+  });
+
   it('should refuse a button of an earlier step', async () => {
     await telegram.handleUpdate(documentUpdate('houses.csv', 14_000));
     await press(lastMarkup(), 'Train a model');
