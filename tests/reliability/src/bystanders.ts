@@ -5,8 +5,13 @@ import { tableFromArrays } from 'apache-arrow';
 /** Sessions that must not be touched by what a test does to others. */
 export interface Bystanders {
   readonly keys: SessionKey[];
-  /** Everything each bystander holds (view, history, data), as JSON. */
-  snapshot(): Promise<string>;
+  /**
+   * Everything each bystander holds (view, history, data), as JSON, read through
+   * `reader` (the runtime that created them by default). A runtime holding a session
+   * live answers from memory (`trustLiveSessions`), so to compare what the store holds,
+   * read through a runtime that does not hold them live (a fresh one on the same store).
+   */
+  snapshot(reader?: Runtime): Promise<string>;
 }
 
 /**
@@ -46,12 +51,12 @@ export async function createBystanders(runtime: Runtime, prefix: string): Promis
   await runtime.addToHistory(idle, { role: 'assistant', text: 'nothing running' });
   return {
     keys,
-    async snapshot() {
+    async snapshot(reader = runtime) {
       const parts = [];
       for (const key of keys) {
-        const view = await runtime.getSession(key);
-        const history = await runtime.getHistory(key, 50);
-        const data = await runtime.getData(key);
+        const view = await reader.getSession(key);
+        const history = await reader.getHistory(key, 50);
+        const data = await reader.getData(key);
         parts.push({ view, history, rows: data?.toArray().map((row) => row.toJSON()) ?? null });
       }
       return JSON.stringify(parts);
