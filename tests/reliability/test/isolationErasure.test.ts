@@ -9,6 +9,7 @@ import {
   encodeId,
   normalizeSessionKey,
   type Runtime,
+  type RuntimeConfigInput,
   type SessionKey,
   SessionNotFoundError,
   sessionStorageKey,
@@ -89,6 +90,25 @@ describe.each(backendNames)('isolation and erasure on %s', (name) => {
     return JSON.stringify(parts);
   }
 
+  /** Runs `read` through a runtime on the same store that holds no session live, as after a restart. */
+  async function readFresh<T>(
+    read: (reader: Runtime) => Promise<T>,
+    config: RuntimeConfigInput = {},
+  ): Promise<T> {
+    const reader = createRuntime({
+      workflows,
+      store: backend.store,
+      logger,
+      actors: { trainModel },
+      config,
+    });
+    try {
+      return await read(reader);
+    } finally {
+      await reader.shutdown();
+    }
+  }
+
   async function scanAll(needles: string[]): Promise<Finding[]> {
     const findings = await scanSessionStore(backend.store[sessionStoreSymbol], needles);
     if (name === 'redis') findings.push(...(await scanRedis(await backend.rawRedis(), needles)));
@@ -103,14 +123,22 @@ describe.each(backendNames)('isolation and erasure on %s', (name) => {
     await populate(aliceKeys[1]!, 'random_forest_regression'); // stays in training
     await populate(aliceKeys[2]!, 'linear_regression');
     await populate(bobKey, 'linear_regression');
-    // One of Alice's records is damaged and set aside in quarantine.
+    // One of Alice's records is damaged. The runtime holding it live notices at its next
+    // write (its compare-and-set fails, the record read then is unreadable), writes
+    // nothing, and getOrCreateSession sets the record aside in quarantine.
     const sessions = backend.store[sessionStoreSymbol];
     const broken = sessionStorageKey(normalizeSessionKey(aliceKeys[2]!));
     const stored = (await sessions.get(broken))!;
-    await sessions.compareAndSet(broken, stored.revision, {
-      value: stored.value.slice(0, 40),
-      revision: stored.revision + 1,
-    });
+    expect(
+      await sessions.compareAndSet(broken, stored.revision, {
+        value: stored.value.slice(0, 40),
+        revision: stored.revision + 1,
+      }),
+    ).toBe(true);
+    await expect(
+      runtime.addToHistory(aliceKeys[2]!, { role: 'user', text: 'lost to the damage' }),
+    ).rejects.toBeInstanceOf(SessionNotFoundError);
+    expect((await sessions.get(broken))?.value).toBe(stored.value.slice(0, 40));
     expect((await runtime.getOrCreateSession(aliceKeys[2]!)).reset).toBe('unreadable');
     await runtime.addToHistory(aliceKeys[2]!, { role: 'user', text: secretText(alice) });
   });
@@ -121,7 +149,10 @@ describe.each(backendNames)('isolation and erasure on %s', (name) => {
   });
 
   it("should never let one user read, change or delete another user's session or data", async () => {
+    // The first runtime holds Alice's sessions live and answers from memory
+    // (trustLiveSessions), so what the store holds is compared through fresh runtimes.
     const aliceBefore = await holdings(aliceKeys);
+    const aliceStoredBefore = await readFresh((reader) => holdings(aliceKeys, reader));
     const aliceView = (await runtime.getSession(aliceKeys[0]!))!;
     const attackers = [
       bob,
@@ -194,6 +225,7 @@ describe.each(backendNames)('isolation and erasure on %s', (name) => {
     }
     expect((await runtime.forgetUser(mallory)).sessions).toBe(conversations.length);
     expect(await holdings(aliceKeys)).toBe(aliceBefore);
+    expect(await readFresh((reader) => holdings(aliceKeys, reader))).toBe(aliceStoredBefore);
     console.log(`${name}: cross-user calls refused`, attempts, 'leaks: 0');
   });
 
@@ -207,6 +239,17 @@ describe.each(backendNames)('isolation and erasure on %s', (name) => {
     ).toBeGreaterThan(0);
     const bobBefore = await holdings([bobKey]);
     expect((await runtime.getSession(aliceKeys[1]!))?.workflow?.state).toBe('training');
+    // A runtime that reads the store before each operation also holds two of Alice's
+    // sessions live (not the one in training: its work stays with the first runtime).
+    const careful = createRuntime({
+      workflows,
+      store: backend.store,
+      logger,
+      actors: { trainModel },
+      config: { trustLiveSessions: false },
+    });
+    const settled = [aliceKeys[0]!, aliceKeys[2]!];
+    for (const key of settled) expect((await careful.getSession(key))?.userId).toBe(alice);
 
     // Forgotten from another runtime, which never loaded Alice, while the first one
     // still trains a model of hers.
@@ -221,9 +264,23 @@ describe.each(backendNames)('isolation and erasure on %s', (name) => {
     expect(removed.quarantined).toBe(1);
     expect(removed.dataBlobs).toBeGreaterThanOrEqual(2);
     await other.shutdown();
+    for (const key of settled) {
+      expect(await careful.getSession(key)).toBeUndefined();
+      await expect(careful.getHistory(key)).rejects.toBeInstanceOf(SessionNotFoundError);
+    }
+    await careful.shutdown();
     releaseTraining();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    for (const key of aliceKeys) expect(await runtime.getSession(key)).toBeUndefined();
+    // The first runtime trusts what it holds live until it writes: each write it tries
+    // on Alice's sessions finds the record gone and writes nothing (the scan below would
+    // find her text), and the session is then gone from it too.
+    for (const key of aliceKeys) {
+      await expect(
+        runtime.addToHistory(key, { role: 'user', text: secretText(alice), metadata: { alice } }),
+      ).rejects.toBeInstanceOf(SessionNotFoundError);
+      expect(await runtime.getSession(key)).toBeUndefined();
+      await expect(runtime.getHistory(key)).rejects.toBeInstanceOf(SessionNotFoundError);
+    }
     await runtime.shutdown();
 
     const left = await scanAll(aliceNeedles);
