@@ -165,7 +165,16 @@ function looksLikeHeader(
   });
 }
 
-function columnNames(header: readonly RawCell[] | undefined, width: number, warnings: string[]) {
+/**
+ * The column names of a table `width` columns wide: the header's cells trimmed with
+ * runs of spaces made one, `column_<n>` for empty ones, `_2`, `_3` … after repeated ones
+ * (avoiding names written in the file). Each generated or changed name adds a warning.
+ */
+export function columnNames(
+  header: readonly RawCell[] | undefined,
+  width: number,
+  warnings: string[],
+): string[] {
   const given = Array.from({ length: width }, (_, j) => {
     const cell = header?.[j];
     return cell === undefined || isBlank(cell) ? '' : cellText(cell).replace(/\s+/g, ' ');

@@ -1,9 +1,9 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import { AnalyticsErrorCode } from './AnalyticsError.ts';
-import { buildTable } from './buildTable.ts';
+import { csvTable } from './csvTable.ts';
 import { checkSize, decodeText, defaultMaxBytes } from './decodeText.ts';
 import { type CsvDelimiter, detectDelimiter } from './detectDelimiter.ts';
 import { IngestError } from './IngestError.ts';
+import { type CsvCells, CsvSyntaxError, parseCsv } from './parseCsv.ts';
 import type { IngestResult } from './types.ts';
 
 /** Options of {@link ingestCsv}. */
@@ -57,77 +57,57 @@ export function ingestCsv(bytes: Uint8Array | string, options: IngestCsvOptions)
       { fileName },
     );
   }
-  const text = decodeText(bytes, fileName);
+  const text = wellFormed(decodeText(bytes, fileName));
   const delimiter = options.delimiter ?? detectDelimiter(text);
+  const decimalComma = delimiter === ';';
 
-  let parsed: { record: string[]; info: { lines: number } }[];
+  let cells: CsvCells;
   try {
-    parsed = parse(text, {
-      delimiter,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    cells = parseCsv(text, { delimiter, decimalComma });
   } catch (error) {
-    throw translateCsvError(error, fileName);
+    throw translateSyntaxError(error, fileName);
   }
 
-  const records = parsed.filter(({ record }) => record.some((field) => field.trim() !== ''));
-  const expected = records[0]?.record.length ?? 0;
-  const uneven = records.filter(({ record }) => record.length !== expected);
-  const [firstUneven] = uneven;
-  if (firstUneven !== undefined) {
-    const { record, info } = firstUneven;
-    const others = uneven.length > 1 ? ` (${uneven.length} lines in all differ)` : '';
+  const { uneven } = cells;
+  if (uneven !== undefined) {
+    const others = uneven.count > 1 ? ` (${uneven.count} lines in all differ)` : '';
     throw new IngestError(
       AnalyticsErrorCode.RAGGED_ROWS,
-      `Line ${info.lines} of "${fileName}" has ${record.length} field${record.length === 1 ? '' : 's'} but the first line has ${expected}${others}. Every line needs the same number of fields, separated by ${delimiterNames[delimiter]}; a value that contains the separator must be in double quotes.`,
-      { fileName, line: info.lines },
+      `Line ${uneven.line} of "${fileName}" has ${uneven.fields} field${uneven.fields === 1 ? '' : 's'} but the first line has ${cells.width}${others}. Every line needs the same number of fields, separated by ${delimiterNames[delimiter]}; a value that contains the separator must be in double quotes.`,
+      { fileName, line: uneven.line },
     );
   }
-
-  const result = buildTable(
-    records.map(({ record }) => record),
-    { name: fileName, decimalComma: delimiter === ';' },
-  );
-  return result;
+  return csvTable(cells, { name: fileName, decimalComma });
 }
 
-const quoteErrors = new Set<string>([
-  'CSV_QUOTE_NOT_CLOSED',
-  'CSV_INVALID_CLOSING_QUOTE',
-  'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE',
-  'INVALID_OPENING_QUOTE',
-]);
+/** Lone surrogates of a string input read as U+FFFD, as they would once encoded in UTF-8. */
+function wellFormed(text: string): string {
+  const unicode = text as string & { isWellFormed(): boolean; toWellFormed(): string };
+  return unicode.isWellFormed() ? text : unicode.toWellFormed();
+}
 
-function translateCsvError(error: unknown, fileName: string): unknown {
-  if (!(error instanceof CsvError)) return error;
-  const line = typeof error.lines === 'number' ? error.lines : undefined;
-  const at = line === undefined ? '' : ` on line ${line}`;
-  const rule =
-    'A value may be wrapped in double quotes ("like, this"), and a quote inside a quoted value is written twice ("").';
+const rule =
+  'A value may be wrapped in double quotes ("like, this"), and a quote inside a quoted value is written twice ("").';
+
+function translateSyntaxError(error: unknown, fileName: string): unknown {
+  if (!(error instanceof CsvSyntaxError)) return error;
+  const at = ` on line ${error.line}`;
   let message: string;
   switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
+    case 'QUOTE_NOT_CLOSED':
       message = `"${fileName}" ends inside a quoted value: a double quote opened a value and was never closed (the file ended${at}). ${rule}`;
       break;
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+    case 'INVALID_CLOSING_QUOTE':
+    case 'TEXT_AFTER_CLOSING_QUOTE':
       message = `"${fileName}" has text right after the closing quote of a value${at}. ${rule}`;
       break;
     case 'INVALID_OPENING_QUOTE':
       message = `"${fileName}" has a double quote in the middle of a value${at}. ${rule}`;
       break;
-    default:
-      message = `"${fileName}" could not be read as CSV${at}: ${error.message}. Accepted: comma, semicolon, tab or pipe separated text with one record per line.`;
   }
-  const code = quoteErrors.has(error.code)
-    ? AnalyticsErrorCode.BAD_QUOTES
-    : AnalyticsErrorCode.MALFORMED_CSV;
-  return new IngestError(
-    code,
-    message,
-    line === undefined ? { fileName, cause: error } : { fileName, line, cause: error },
-  );
+  return new IngestError(AnalyticsErrorCode.BAD_QUOTES, message, {
+    fileName,
+    line: error.line,
+    cause: error,
+  });
 }

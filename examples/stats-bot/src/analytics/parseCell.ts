@@ -52,7 +52,12 @@ export function parseNumber(
   return undefined;
 }
 
-const booleanTokens: Record<string, boolean> = { true: true, false: false, yes: true, no: false };
+const booleanTokens = new Map<string, boolean>([
+  ['true', true],
+  ['false', false],
+  ['yes', true],
+  ['no', false],
+]);
 
 /**
  * Reads `true`, `false`, `yes` or `no` (any case).
@@ -64,7 +69,7 @@ const booleanTokens: Record<string, boolean> = { true: true, false: false, yes: 
  * ```
  */
 export function parseBoolean(text: string): boolean | undefined {
-  return booleanTokens[text.trim().toLowerCase()];
+  return booleanTokens.get(text.trim().toLowerCase());
 }
 
 const datePattern =
