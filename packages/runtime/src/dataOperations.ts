@@ -1,7 +1,13 @@
 import type { DatasetInfo } from '@chatflow/machines';
 import type { Table } from 'apache-arrow';
-import { datasetInfoOf, isArrowTable, tableFromBytes, tableToBytes } from './dataset.ts';
-import { DataTooLargeError } from './errors.ts';
+import {
+  datasetInfoOf,
+  isArrowTable,
+  tableFromBytes,
+  tableToBytes,
+  UnreadableDataError,
+} from './dataset.ts';
+import { DataCorruptError, DataTooLargeError } from './errors.ts';
 import { dataStorageKey, normalizeSessionKey, sessionStorageKey } from './keys.ts';
 import type { RuntimeCore } from './runtimeCore.ts';
 import { retry } from './sessionAccess.ts';
@@ -74,7 +80,36 @@ export function createDataOperations(core: RuntimeCore) {
         warn('chatflow found no data blob for a session that has a data set', key);
         return undefined;
       }
-      return tableFromBytes(bytes);
+      const { dataset } = record;
+      const corrupt = (reason: string, cause?: unknown) => {
+        warn('chatflow found a data blob it cannot read; it is left as it is', key, {
+          bytes: bytes.byteLength,
+        });
+        return new DataCorruptError(
+          dataset.id,
+          bytes.byteLength,
+          reason,
+          cause === undefined ? undefined : { cause },
+        );
+      };
+      let table: Table;
+      try {
+        table = tableFromBytes(bytes);
+      } catch (error) {
+        if (error instanceof UnreadableDataError) throw corrupt(error.message, error);
+        throw error;
+      }
+      const names = table.schema.fields.map((field) => field.name);
+      if (
+        table.numRows !== dataset.rowCount ||
+        names.length !== dataset.columns.length ||
+        names.some((name, j) => name !== dataset.columns[j]?.name)
+      ) {
+        throw corrupt(
+          `it holds ${table.numRows} rows and ${names.length} columns where the data set has ${dataset.rowCount} rows and ${dataset.columns.length} columns`,
+        );
+      }
+      return table;
     });
   }
 

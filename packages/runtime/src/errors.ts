@@ -11,6 +11,7 @@ export const ChatflowErrorCode = {
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   CONFIG: 'CONFIG',
   CONFLICT: 'CONFLICT',
+  DATA_CORRUPT: 'DATA_CORRUPT',
 } as const;
 
 /** One of the {@link ChatflowErrorCode} values. */
@@ -120,5 +121,30 @@ export class ConfigError extends ChatflowError {
   constructor(field: string, message: string, options?: { cause?: unknown }) {
     super(ChatflowErrorCode.CONFIG, message, options);
     this.field = field;
+  }
+}
+
+/**
+ * The stored data of a session cannot be read back as the table it was: the bytes are not
+ * Arrow IPC (neither the stream format's continuation marker nor the file format's
+ * `ARROW1` magic), its schema does not parse, its batches are cut short, or the table
+ * does not have the rows and columns the session's data set describes. Nothing was
+ * changed: the bytes stay where they are until `storeData` replaces them or `clearData`
+ * removes them.
+ */
+export class DataCorruptError extends ChatflowError {
+  override name = 'DataCorruptError';
+  /** The id of the data set whose bytes are damaged. */
+  readonly datasetId: string;
+  /** The size of the stored bytes. */
+  readonly sizeBytes: number;
+  constructor(datasetId: string, sizeBytes: number, reason: string, options?: { cause?: unknown }) {
+    super(
+      ChatflowErrorCode.DATA_CORRUPT,
+      `The stored data of this session (data set ${datasetId.slice(0, 8)}, ${sizeBytes} bytes) cannot be read: ${reason}. It was left as it is; store a table again with storeData, or remove it with clearData.`,
+      options,
+    );
+    this.datasetId = datasetId;
+    this.sizeBytes = sizeBytes;
   }
 }

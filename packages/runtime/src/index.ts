@@ -8,11 +8,12 @@ export {
   runtimeConfigSchema,
 } from './config.ts';
 export { createRuntime } from './createRuntime.ts';
-export { columnTypeOf, datasetInfoOf } from './dataset.ts';
+export { columnTypeOf, datasetInfoOf, ownedBytes } from './dataset.ts';
 export {
   ChatflowError,
   ChatflowErrorCode,
   ConfigError,
+  DataCorruptError,
   DataTooLargeError,
   SessionExpiredError,
   SessionNotFoundError,

@@ -1,3 +1,4 @@
+import { ownedBytes } from './dataset.ts';
 import type { SessionStore, StoredRecord, WriteOptions } from './sessionStore.ts';
 
 /** Options of {@link createMemoryStore}. */
@@ -16,10 +17,12 @@ interface Entry<T> {
 
 /**
  * Creates an in-process {@link SessionStore}: plain maps, compare-and-set atomic within
- * the process, blobs kept as the bytes given, TTLs judged by the injected clock. It
- * holds a record as one small object around its JSON string (no per-entry envelope to
- * serialize), so it costs a fraction of a Keyv in-memory store. It is the runtime's
- * default store; nothing survives the process.
+ * the process, TTLs judged by the injected clock. It holds a record as one small object
+ * around its JSON string (no per-entry envelope to serialize), so it costs a fraction of
+ * a Keyv in-memory store. A blob is a copy of the bytes given, except bytes the runtime
+ * serialized itself (`storeData`), which no one else holds and are kept as they are;
+ * reading a blob gives a copy. It is the runtime's default store; nothing survives the
+ * process.
  *
  * @example
  * ```ts
@@ -93,11 +96,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     },
 
     async getBytes(key) {
-      return live(blobs, key)?.value;
+      // A copy: what the caller does with it never changes what is stored.
+      return live(blobs, key)?.value.slice();
     },
 
     async setBytes(key, bytes, writeOptions) {
-      blobs.set(key, { value: bytes.slice(), expiresAt: expiry(writeOptions?.ttlMs) });
+      // Bytes the runtime serialized for this call are kept as they are (no one else holds
+      // them); anyone else's are copied, so that changing them later changes nothing here.
+      const value = ownedBytes(bytes) ? bytes : bytes.slice();
+      blobs.set(key, { value, expiresAt: expiry(writeOptions?.ttlMs) });
     },
 
     async deleteBytes(key) {

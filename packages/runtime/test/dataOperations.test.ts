@@ -1,9 +1,16 @@
-import { tableFromArrays } from 'apache-arrow';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import type { Keyv } from 'keyv';
 import { describe, expect, it } from 'vitest';
-import { DataTooLargeError, SessionNotFoundError } from '../src/errors.ts';
+import {
+  ChatflowError,
+  DataCorruptError,
+  DataTooLargeError,
+  SessionNotFoundError,
+} from '../src/errors.ts';
 import { dataStorageKey } from '../src/keys.ts';
 import { createKeyvSessionStore } from '../src/keyvSessionStore.ts';
+import { createMemoryStore } from '../src/memoryStore.ts';
+import type { SessionStore } from '../src/sessionStore.ts';
 import { createTestRuntime, sampleTable } from './support/testRuntime.ts';
 
 const key = { userId: 'u-1', conversationId: 'c-1' };
@@ -130,3 +137,119 @@ describe('getData and clearData', () => {
     expect(await runtime.getData(key)).toBeUndefined();
   });
 });
+
+describe('getData on damaged bytes', () => {
+  const stores: [string, () => { store: Keyv | SessionStore; sessions: SessionStore }][] = [
+    [
+      'a Keyv',
+      () => {
+        const { store } = createTestRuntime();
+        return { store, sessions: createKeyvSessionStore(store as Keyv) };
+      },
+    ],
+    [
+      'the memory store',
+      () => {
+        const store = createMemoryStore();
+        return { store, sessions: store };
+      },
+    ],
+  ];
+
+  /** A session holding `sampleTable(5)`, the key of its bytes and the store behind it. */
+  async function sessionWithData(name: string) {
+    const made = stores.find(([label]) => label === name)?.[1]() as {
+      store: Keyv | SessionStore;
+      sessions: SessionStore;
+    };
+    const { runtime } = createTestRuntime({ store: made.store });
+    const { sessionId } = await runtime.getOrCreateSession(key);
+    const info = await runtime.storeData(key, sampleTable(5), { name: 'five.csv' });
+    const dataKey = dataStorageKey('u-1', sessionId, info.id);
+    return { runtime, info, dataKey, sessions: made.sessions };
+  }
+
+  const valid = tableToIPC(sampleTable(5), 'stream');
+  const damaged: [string, Uint8Array, RegExp][] = [
+    ['random bytes', Uint8Array.from([0xff, 0xfe, 0x7b, 0x00, 0xc3, 0x28, 0x11]), /not Arrow IPC/],
+    ['zeros', new Uint8Array(256), /not Arrow IPC/],
+    ['no bytes at all', new Uint8Array(0), /not Arrow IPC/],
+    ['text', new TextEncoder().encode('price,area\n1,2\n'), /not Arrow IPC/],
+    [
+      'a continuation marker and a length with nothing after it',
+      valid.subarray(0, 8),
+      /stream does not parse/,
+    ],
+    [
+      'a continuation marker before garbage',
+      Uint8Array.from([0xff, 0xff, 0xff, 0xff, 8, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+      /does not parse/,
+    ],
+    ['the stream cut at 80%', valid.subarray(0, Math.floor(valid.length * 0.8)), /does not parse/],
+    ['a flipped byte in the schema', flipped(valid, 20), /does not parse/],
+    [
+      'the file magic around garbage',
+      Uint8Array.from(
+        [...'ARROW1\0\0']
+          .map((c) => c.charCodeAt(0))
+          .concat(
+            Array(20).fill(7),
+            [...'ARROW1'].map((c) => c.charCodeAt(0)),
+          ),
+      ),
+      /does not parse/,
+    ],
+    [
+      'another table',
+      tableToIPC(tableFromArrays({ other: Float64Array.from([1, 2]) }), 'stream'),
+      /2 rows and 1 columns where the data set has 5 rows and 4 columns/,
+    ],
+  ];
+
+  for (const [storeName] of stores) {
+    it.each(damaged)(
+      `should refuse %s on ${storeName} with DataCorruptError and leave the bytes as they are`,
+      async (_, bytes, reason) => {
+        const { runtime, info, dataKey, sessions } = await sessionWithData(storeName);
+        await sessions.setBytes(dataKey, bytes);
+        const error = await runtime.getData(key).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DataCorruptError);
+        expect(error).toBeInstanceOf(ChatflowError);
+        const corrupt = error as DataCorruptError;
+        expect(corrupt.code).toBe('DATA_CORRUPT');
+        expect(corrupt.datasetId).toBe(info.id);
+        expect(corrupt.sizeBytes).toBe(bytes.byteLength);
+        expect(corrupt.message).toMatch(reason);
+        expect(corrupt.message).toContain('left as it is');
+        // Nothing was deleted or changed: the same bytes, the same data set.
+        expect(Array.from((await sessions.getBytes(dataKey)) ?? [])).toEqual(Array.from(bytes));
+        expect((await runtime.getSession(key))?.dataset).toEqual(info);
+        // Storing a table again repairs it.
+        await runtime.storeData(key, sampleTable(3));
+        expect((await runtime.getData(key))?.numRows).toBe(3);
+      },
+    );
+  }
+
+  it('should read a data set stored in the Arrow IPC file format', async () => {
+    const { runtime, dataKey, sessions } = await sessionWithData('a Keyv');
+    await sessions.setBytes(dataKey, tableToIPC(sampleTable(5), 'file'));
+    const table = await runtime.getData(key);
+    expect(table?.numRows).toBe(5);
+    expect(table?.getChild('label')?.get(4)).toBe('row 4');
+  });
+
+  it('should clear damaged data', async () => {
+    const { runtime, dataKey, sessions } = await sessionWithData('the memory store');
+    await sessions.setBytes(dataKey, new Uint8Array(64));
+    await runtime.clearData(key);
+    expect(await runtime.getData(key)).toBeUndefined();
+    expect(await sessions.getBytes(dataKey)).toBeUndefined();
+  });
+});
+
+function flipped(bytes: Uint8Array, at: number): Uint8Array {
+  const copy = bytes.slice();
+  copy[at] = (copy[at] as number) ^ 0xff;
+  return copy;
+}

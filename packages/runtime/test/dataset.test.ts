@@ -9,6 +9,7 @@ import {
   Int64,
   TimestampMillisecond,
   tableFromArrays,
+  tableToIPC,
   Uint16,
   Utf8,
 } from 'apache-arrow';
@@ -17,8 +18,10 @@ import {
   columnTypeOf,
   datasetInfoOf,
   isArrowTable,
+  ownedBytes,
   tableFromBytes,
   tableToBytes,
+  UnreadableDataError,
 } from '../src/dataset.ts';
 
 describe('columnTypeOf', () => {
@@ -60,5 +63,42 @@ describe('datasetInfoOf', () => {
       { a: 4, s: 'p' },
       { a: 5, s: 'q' },
     ]);
+  });
+});
+
+describe('tableFromBytes', () => {
+  const table = tableFromArrays({ a: Int32Array.from([4, 5]), s: ['p', 'q'] });
+
+  it('should read the stream and the file format', () => {
+    for (const format of ['stream', 'file'] as const) {
+      const back = tableFromBytes(tableToIPC(table, format));
+      expect(back.getChild('s')?.toArray()).toEqual(['p', 'q']);
+    }
+  });
+
+  it('should refuse bytes apache-arrow would read as a table of no columns', () => {
+    const stream = tableToIPC(table, 'stream');
+    for (const bytes of [
+      new Uint8Array(0),
+      new Uint8Array(100),
+      Uint8Array.from([0xff, 0xfe, 0x7b, 0x00, 0xc3, 0x28]),
+      stream.subarray(0, 8),
+      Uint8Array.from([0xff, 0xff, 0xff, 0xff, 8, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]),
+    ]) {
+      expect(() => tableFromBytes(bytes)).toThrow(UnreadableDataError);
+    }
+    expect(() => tableFromBytes(stream.subarray(0, stream.length - 40))).toThrow(
+      /Arrow IPC stream does not parse/,
+    );
+  });
+});
+
+describe('ownedBytes', () => {
+  it('should know the bytes tableToBytes made, and only those', () => {
+    const bytes = tableToBytes(tableFromArrays({ a: Float64Array.from([1]) }));
+    expect(ownedBytes(bytes)).toBe(true);
+    expect(ownedBytes(bytes.slice())).toBe(false);
+    expect(ownedBytes(bytes.subarray(1))).toBe(false);
+    expect(ownedBytes(new Uint8Array(8))).toBe(false);
   });
 });

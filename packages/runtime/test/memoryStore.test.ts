@@ -1,4 +1,6 @@
+import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { tableToBytes } from '../src/dataset.ts';
 import { createMemoryStore } from '../src/memoryStore.ts';
 import { describeSessionStore } from './support/sessionStoreSuite.ts';
 
@@ -14,6 +16,24 @@ describe('createMemoryStore', () => {
     await store.setBytes('b', bytes);
     bytes[0] = 9;
     expect(Array.from((await store.getBytes('b')) ?? [])).toEqual([1, 2, 3]);
+  });
+
+  it('should keep the bytes the runtime serialized as they are, and hand out copies', async () => {
+    const store = createMemoryStore();
+    const owned = tableToBytes(tableFromArrays({ x: Float64Array.from([1, 2, 3]) }));
+    await store.setBytes('owned', owned);
+    // Kept, not copied: no one but the store holds these bytes once storeData returns.
+    owned[owned.length - 1] = 0x5a;
+    const read = (await store.getBytes('owned')) as Uint8Array;
+    expect(read[read.length - 1]).toBe(0x5a);
+    // What is read is a copy: changing it changes nothing stored.
+    read[0] = 0x00;
+    expect((await store.getBytes('owned'))?.[0]).toBe(0xff);
+    // Bytes anyone else gives are copied, even a copy of the runtime's.
+    const theirs = owned.slice();
+    await store.setBytes('theirs', theirs);
+    theirs[0] = 0x01;
+    expect((await store.getBytes('theirs'))?.[0]).toBe(0xff);
   });
 
   it('should describe itself', () => {
