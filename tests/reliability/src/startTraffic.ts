@@ -85,12 +85,19 @@ export function startTraffic(
 
   async function walk(key: SessionKey, walker: SeededRandom): Promise<void> {
     const id = sessionStorageKey(normalizeSessionKey(key));
+    // Whether this walker's previous call failed with StoreUnavailableError (a write
+    // that timed out may have gone through): named in a problem that follows it.
+    let afterUnavailable = false;
+    const problem = (text: string) =>
+      figures.problems.push(
+        afterUnavailable ? `${text} (right after a call refused as unavailable)` : text,
+      );
     while (running) {
       await pause(walker.int(0, thinkMs));
       const started = performance.now();
       try {
         const view = await runtime.getOrCreateSession(key);
-        if (view.reset !== undefined) figures.problems.push(`${id} was reset: ${view.reset}`);
+        if (view.reset !== undefined) problem(`${id} was reset: ${view.reset}`);
         const move = nextTrainingMove(view.workflow, walker, { back: 0.1, cancel: 0.02 });
         if (move.kind === 'wait') continue;
         const result =
@@ -99,9 +106,11 @@ export function startTraffic(
             : await runtime.send(key, move.event);
         if (!result.ok) {
           figures.refused += 1;
-          figures.problems.push(`${id}: ${result.code} ${result.message}`);
+          problem(`${id}: ${result.code} ${result.message}`);
+          afterUnavailable = false;
           continue;
         }
+        afterUnavailable = false;
         acknowledged.set(id, {
           key,
           sessionId: view.sessionId,
@@ -118,8 +127,13 @@ export function startTraffic(
       } catch (error) {
         const ms = performance.now() - started;
         figures.slowestFailureMs = Math.max(figures.slowestFailureMs, Math.round(ms));
-        if (error instanceof StoreUnavailableError) figures.unavailable += 1;
-        else figures.problems.push(`${id}: ${String(error)}`);
+        if (error instanceof StoreUnavailableError) {
+          figures.unavailable += 1;
+          afterUnavailable = true;
+        } else {
+          problem(`${id}: ${String(error)}`);
+          afterUnavailable = false;
+        }
         await pause(20);
       }
     }
