@@ -63,3 +63,22 @@ export async function createBystanders(runtime: Runtime, prefix: string): Promis
     },
   };
 }
+
+/**
+ * The bystanders' snapshot as the store holds it: read through a runtime made by `open`
+ * that holds none of them live (as after a restart), then shut down.
+ *
+ * @example
+ * ```ts
+ * const fresh = () => createRuntime({ workflows, store });
+ * expect(await storedSnapshot(bystanders, fresh)).toBe(before);
+ * ```
+ */
+export async function storedSnapshot(bystanders: Bystanders, open: () => Runtime): Promise<string> {
+  const reader = open();
+  try {
+    return await bystanders.snapshot(reader);
+  } finally {
+    await reader.shutdown();
+  }
+}

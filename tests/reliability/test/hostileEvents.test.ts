@@ -11,7 +11,7 @@ import { tableFromArrays } from 'apache-arrow';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Bystanders, createBystanders } from '../src/bystanders.ts';
+import { type Bystanders, createBystanders, storedSnapshot } from '../src/bystanders.ts';
 import { backendNames, type OpenBackend, openBackend } from '../src/openBackend.ts';
 import { watchPrototypes } from '../src/prototypeGuard.ts';
 import { seedFromEnv } from '../src/seededRandom.ts';
@@ -83,6 +83,12 @@ describe.each(backendNames)('hostile events and calls on %s', (name) => {
   beforeEach(resetTarget);
   afterAll(async () => {
     expect(await bystanders.snapshot()).toBe(before);
+    // The runtime answers from the sessions it holds live: the store is read afresh too.
+    expect(
+      await storedSnapshot(bystanders, () =>
+        createRuntime({ workflows, store: backend.store, logger: pino({ level: 'silent' }) }),
+      ),
+    ).toBe(before);
     // Refusals are announced and audited by type and code, never with their payload.
     expect(refusedEvents).toBeGreaterThan(0);
     expect(longEventTypes).toBe(0);
