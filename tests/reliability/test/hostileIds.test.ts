@@ -10,7 +10,7 @@ import { tableFromArrays } from 'apache-arrow';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bystanders, createBystanders } from '../src/bystanders.ts';
+import { type Bystanders, createBystanders, storedSnapshot } from '../src/bystanders.ts';
 import { backendNames, type OpenBackend, openBackend } from '../src/openBackend.ts';
 import { watchPrototypes } from '../src/prototypeGuard.ts';
 import { seedFromEnv } from '../src/seededRandom.ts';
@@ -85,8 +85,17 @@ const keyArbitrary = fc.record({
   conversationId: idArbitrary,
 });
 
-/** Two sessions stay apart: what is done to the first never shows in the second. */
-async function expectApart(runtime: Runtime, first: SessionKey, second: SessionKey) {
+/**
+ * Two sessions stay apart: what is done to the first never shows in the second, as the
+ * runtime holds it and as the store holds it (read through a runtime made by `open`,
+ * which holds nothing live).
+ */
+async function expectApart(
+  runtime: Runtime,
+  first: SessionKey,
+  second: SessionKey,
+  open: () => Runtime,
+) {
   const a = await runtime.getOrCreateSession(first);
   const b = await runtime.getOrCreateSession(second);
   expect(a.sessionId).not.toBe(b.sessionId);
@@ -107,6 +116,18 @@ async function expectApart(runtime: Runtime, first: SessionKey, second: SessionK
   expect(await runtime.getHistory(second)).toEqual([]);
   expect(await runtime.getData(second)).toBeUndefined();
   expect((await runtime.getSession(first))?.workflow?.type).toBe('ml_training');
+  const reader = open();
+  try {
+    const stored = await reader.getSession(second);
+    expect(stored?.sessionId).toBe(b.sessionId);
+    expect(stored?.workflow).toBeNull();
+    expect(stored?.dataset).toBeNull();
+    expect(await reader.getHistory(second)).toEqual([]);
+    expect(await reader.getData(second)).toBeUndefined();
+    expect((await reader.getSession(first))?.workflow?.type).toBe('ml_training');
+  } finally {
+    await reader.shutdown();
+  }
 }
 
 describe.each(backendNames)('hostile ids on %s', (name) => {
@@ -121,7 +142,12 @@ describe.each(backendNames)('hostile ids on %s', (name) => {
     bystanders = await createBystanders(runtime, `ids-${name}`);
     before = await bystanders.snapshot();
   });
+  /** A runtime on the same store that holds no session live, as after a restart. */
+  const fresh = () =>
+    createRuntime({ workflows, store: backend.store, logger: pino({ level: 'silent' }) });
   afterAll(async () => {
+    // The runtime answers from the sessions it holds live: the store is read afresh too.
+    expect(await storedSnapshot(bystanders, fresh)).toBe(before);
     await runtime.shutdown();
     await backend.close();
   });
@@ -133,7 +159,7 @@ describe.each(backendNames)('hostile ids on %s', (name) => {
       expect(sessionStorageKey(normalizeSessionKey(first))).not.toBe(
         sessionStorageKey(normalizeSessionKey(second)),
       );
-      await expectApart(runtime, first, second);
+      await expectApart(runtime, first, second, fresh);
       expect(changes()).toEqual([]);
       expect(await bystanders.snapshot()).toBe(before);
     },
@@ -158,7 +184,7 @@ describe.each(backendNames)('hostile ids on %s', (name) => {
         for (const key of [first, second]) {
           if ((await runtime.getSession(key)) !== undefined) await runtime.deleteSession(key);
         }
-        await expectApart(runtime, first, second);
+        await expectApart(runtime, first, second, fresh);
         pairs += 1;
       }),
       { seed, numRuns: runs },
