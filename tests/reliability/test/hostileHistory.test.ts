@@ -10,7 +10,7 @@ import {
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bystanders, createBystanders } from '../src/bystanders.ts';
+import { type Bystanders, createBystanders, storedSnapshot } from '../src/bystanders.ts';
 import { backendNames, type OpenBackend, openBackend } from '../src/openBackend.ts';
 import { watchPrototypes } from '../src/prototypeGuard.ts';
 import { seedFromEnv } from '../src/seededRandom.ts';
@@ -55,6 +55,12 @@ describe.each(backendNames)('hostile history on %s', (name) => {
   });
   afterAll(async () => {
     expect(await bystanders.snapshot()).toBe(before);
+    // The runtime answers from the sessions it holds live: the store is read afresh too.
+    expect(
+      await storedSnapshot(bystanders, () =>
+        createRuntime({ workflows, store: backend.store, logger }),
+      ),
+    ).toBe(before);
     await runtime.shutdown();
     await backend.close();
   });
