@@ -72,15 +72,26 @@ export function createDataOperations(core: RuntimeCore) {
     const key = normalizeSessionKey(input);
     const storageKey = sessionStorageKey(key);
     return lines.run(storageKey, async () => {
-      const { record } = await sessions.requireActive(storageKey, key);
-      if (record.dataset === null) return undefined;
-      const dataKey = dataStorageKey(key.userId, record.sessionId, record.dataset.id);
-      const bytes = await access.call((store) => store.getBytes(dataKey), 'read');
+      const blobOf = async (record: SessionRecord) => {
+        if (record.dataset === null) return undefined;
+        const dataKey = dataStorageKey(key.userId, record.sessionId, record.dataset.id);
+        return access.call((store) => store.getBytes(dataKey), 'read');
+      };
+      let session = await sessions.requireActive(storageKey, key);
+      let bytes = await blobOf(session.record);
+      if (bytes === undefined && session.record.dataset !== null && config.trustLiveSessions) {
+        // A trusted live session may be behind another runtime that replaced the data
+        // (and deleted these bytes): read the record again.
+        session.revision = -1;
+        session = await sessions.requireActive(storageKey, key);
+        bytes = await blobOf(session.record);
+      }
+      const { dataset } = session.record;
+      if (dataset === null) return undefined;
       if (bytes === undefined) {
         warn('chatflow found no data blob for a session that has a data set', key);
         return undefined;
       }
-      const { dataset } = record;
       const corrupt = (reason: string, cause?: unknown) => {
         warn('chatflow found a data blob it cannot read; it is left as it is', key, {
           bytes: bytes.byteLength,

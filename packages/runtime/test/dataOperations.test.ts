@@ -1,5 +1,5 @@
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import type { Keyv } from 'keyv';
+import { Keyv } from 'keyv';
 import { describe, expect, it } from 'vitest';
 import {
   ChatflowError,
@@ -125,6 +125,19 @@ describe('getData and clearData', () => {
     );
     expect(bytes).toBeUndefined();
     await expect(runtime.clearData(key)).resolves.toBeUndefined();
+  });
+
+  it('should read the table another runtime stored in place of the one it knew', async () => {
+    const store = new Keyv();
+    const writer = createTestRuntime({ store }).runtime;
+    const reader = createTestRuntime({ store }).runtime;
+    await writer.getOrCreateSession(key);
+    await writer.storeData(key, sampleTable(3));
+    expect((await reader.getData(key))?.numRows).toBe(3);
+    // The writer replaces the table (and deletes the bytes the reader's session points at).
+    await writer.storeData(key, sampleTable(7));
+    expect((await reader.getData(key))?.numRows).toBe(7);
+    expect((await reader.getSession(key))?.dataset?.rowCount).toBe(7);
   });
 
   it('should answer undefined when the blob vanished', async () => {
