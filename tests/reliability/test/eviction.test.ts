@@ -43,12 +43,28 @@ describe('eviction under load', () => {
       expect(figures.unavailable).toBe(0);
       expect(evicted).toBeGreaterThan(0);
 
+      // Checked as this runtime answers (from memory for the sessions it holds live) and
+      // as the store holds it (through a runtime that holds none of them live).
+      const reader = createRuntime({
+        workflows,
+        store: backend.store,
+        logger: pino({ level: 'silent' }),
+        actors: { trainModel: createDeterministicTrainer({ delayMs: 20 }) },
+      });
       let checked = 0;
-      for (const step of traffic.acknowledged.values()) {
-        const view = await runtime.getSession(step.key);
-        expect(view?.sessionId).toBe(step.sessionId);
-        expect(view?.revision ?? 0).toBeGreaterThanOrEqual(step.minRevision);
-        checked += 1;
+      try {
+        for (const step of traffic.acknowledged.values()) {
+          for (const view of [
+            await runtime.getSession(step.key),
+            await reader.getSession(step.key),
+          ]) {
+            expect(view?.sessionId).toBe(step.sessionId);
+            expect(view?.revision ?? 0).toBeGreaterThanOrEqual(step.minRevision);
+          }
+          checked += 1;
+        }
+      } finally {
+        await reader.shutdown();
       }
       // Every session, evicted or not, mid-training or not, carries on to completion.
       for (const key of keys) {
