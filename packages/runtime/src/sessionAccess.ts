@@ -39,7 +39,8 @@ export interface SessionAccess {
   /**
    * Writes `next` over the session's record by compare-and-set on its revision. True
    * when written (the live session then holds `next`); false on a conflict (the live
-   * session is marked stale, so the next load re-reads it).
+   * session is marked stale, so the next load re-reads it). A write that throws (the
+   * store failed: it may or may not have applied it) marks the session stale too.
    */
   write(session: LiveSession, next: SessionRecord): Promise<boolean>;
   /**
@@ -249,7 +250,15 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
 
   async function write(session: LiveSession, next: SessionRecord): Promise<boolean> {
     const expected = session.revision;
-    const written = await writeAt(session.storageKey, expected, next);
+    let written: number | undefined;
+    try {
+      written = await writeAt(session.storageKey, expected, next);
+    } catch (error) {
+      // A write that failed may still have been applied (a Redis call that timed out):
+      // the session is read again before anything else is done with it.
+      session.revision = -1;
+      throw error;
+    }
     if (written !== undefined) {
       session.record = next;
       session.revision = written;

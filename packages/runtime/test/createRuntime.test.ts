@@ -83,6 +83,25 @@ describe('durability', () => {
     expect((await runtime.health()).status).toBe('healthy');
   });
 
+  it('should read a session again after a write whose answer was lost (it may have been applied)', async () => {
+    const flaky = createFlakyKeyv();
+    const { runtime } = createTestRuntime({ store: flaky.keyv });
+    await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'fit');
+    const dataset = await runtime.storeData(key, sampleTable());
+    flaky.loseWriteAnswers = true;
+    await expect(runtime.send(key, { type: 'data.uploaded', dataset })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    flaky.loseWriteAnswers = false;
+    // The store took the upload: the next step is judged on what it holds, not on the
+    // live state from before the lost answer.
+    expect(await runtime.send(key, { type: 'target.selected', column: 'y' })).toMatchObject({
+      ok: true,
+      state: 'selecting_features',
+    });
+  });
+
   it('should report a failing read as StoreUnavailableError, never as a missing session', async () => {
     const flaky = createFlakyKeyv();
     const created = await createTestRuntime({ store: flaky.keyv }).runtime.getOrCreateSession(key);
