@@ -241,6 +241,16 @@ export function storeConformance(name: string, makeStore: () => Promise<Conforma
         expect(await store.deleteBytes('nothing')).toBe(false);
       });
 
+      it("should keep what was written when the caller's bytes change afterwards", async () => {
+        const bytes = new Uint8Array([1, 2, 3]);
+        await store.setBytes('blob', bytes);
+        bytes[0] = 9;
+        const read = await store.getBytes('blob');
+        expect(read).toEqual(new Uint8Array([1, 2, 3]));
+        read![1] = 9;
+        expect(await store.getBytes('blob')).toEqual(new Uint8Array([1, 2, 3]));
+      });
+
       it('should round-trip all 256 byte values as a Uint8Array', async () => {
         const bytes = Uint8Array.from({ length: 512 }, (_, i) => (i * 7) % 256);
         await store.setBytes('blob', bytes);

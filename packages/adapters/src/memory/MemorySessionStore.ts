@@ -1,4 +1,5 @@
 import {
+  ownedBytes,
   type SessionStore,
   type StoredRecord,
   StoreUnavailableError,
@@ -107,7 +108,9 @@ export class MemorySessionStore implements SessionStore {
   ): Promise<void> {
     this.#assertOpen();
     const expiresAt = this.#expiryOf(options.ttlMs);
-    this.#blobs.set(key, { bytes: Uint8Array.from(bytes), expiresAt });
+    // Bytes the runtime serialized and handed over are kept as they are; anyone else's
+    // are copied, so changing them later changes nothing stored.
+    this.#blobs.set(key, { bytes: ownedBytes(bytes) ? bytes : Uint8Array.from(bytes), expiresAt });
     this.#maybeSweep();
   }
 
