@@ -37,6 +37,14 @@ export interface SessionAccess {
   /** The phase of a record now. */
   phaseOf(record: SessionRecord): SessionPhase;
   /**
+   * Whether the store still holds the live session's revision: one store read with
+   * `trustLive` (else the operation read the record already and this is `true`). A
+   * session another runtime changed is marked stale, so the caller retries on what the
+   * store holds. An operation that answers without writing (a refusal) asks this first,
+   * so that it never refuses on a state another runtime moved on from.
+   */
+  isCurrent(session: LiveSession): Promise<boolean>;
+  /**
    * Writes `next` over the session's record by compare-and-set on its revision. True
    * when written (the live session then holds `next`); false on a conflict (the live
    * session is marked stale, so the next load re-reads it). A write that throws (the
@@ -270,6 +278,14 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     return false;
   }
 
+  async function isCurrent(session: LiveSession): Promise<boolean> {
+    if (!trustLive) return true;
+    const stored = await access.call((store) => store.get(session.storageKey), 'read');
+    if (stored !== undefined && stored.revision === session.revision) return true;
+    session.revision = -1;
+    return false;
+  }
+
   async function retrying<T>(attempt: () => Promise<T | typeof retry>): Promise<T> {
     for (let count = 0; count < maxAttempts; count += 1) {
       if (count > 0) await backOff(count);
@@ -282,5 +298,5 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     );
   }
 
-  return { load, requireActive, phaseOf, write, writeAt, writeOptions, retrying };
+  return { load, requireActive, phaseOf, isCurrent, write, writeAt, writeOptions, retrying };
 }

@@ -224,7 +224,12 @@ export function createWorkflowOperations(core: RuntimeCore) {
           return duplicate(session);
         }
         const result = await takeStep(session, event, messageId);
-        if (result !== retry && !result.ok) announceRefusal(session, event, result);
+        if (result !== retry && !result.ok) {
+          // A refusal writes nothing, so no compare-and-set would notice that another
+          // runtime moved the session on: check that the state refused from is current.
+          if (!(await sessions.isCurrent(session))) return retry;
+          announceRefusal(session, event, result);
+        }
         return result;
       }),
     );
@@ -300,7 +305,10 @@ export function createWorkflowOperations(core: RuntimeCore) {
         const session = await sessions.requireActive(storageKey, key);
         if (!(await upkeep.settle(session))) return retry;
         const running = activeWorkflow(session);
-        if (running === null) return { cancelled: false, workflow: null };
+        if (running === null) {
+          if (!(await sessions.isCurrent(session))) return retry;
+          return { cancelled: false, workflow: null };
+        }
         if (!(await sessions.write(session, { ...touched(session.record), workflow: null }))) {
           return retry;
         }

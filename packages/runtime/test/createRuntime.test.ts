@@ -262,6 +262,37 @@ describe('two runtimes sharing one store', () => {
     expect((await a.getSession(key))?.sessionId).toBe(recreated.sessionId);
   });
 
+  it('should never refuse a step on a state another runtime moved on from', async () => {
+    const store = new Keyv();
+    const clock = createClock();
+    const a = createTestRuntime({ store, clock }).runtime;
+    const b = createTestRuntime({ store, clock }).runtime;
+    await a.getOrCreateSession(key);
+    await a.startWorkflow(key, 'fit');
+    const dataset = await b.storeData(key, sampleTable());
+    await b.send(key, { type: 'data.uploaded', dataset });
+    // A still holds the session at awaiting_data; the step fits what the store holds.
+    expect(await a.send(key, { type: 'target.selected', column: 'y' })).toMatchObject({
+      ok: true,
+      state: 'selecting_features',
+    });
+    // A refusal that is right stays a refusal (one read confirms the state).
+    expect(await a.send(key, { type: 'target.selected', column: 'y' })).toMatchObject({
+      ok: false,
+      code: 'INVALID_EVENT',
+    });
+  });
+
+  it('should cancel a workflow another runtime started after this one last saw the session', async () => {
+    const store = new Keyv();
+    const clock = createClock();
+    const a = createTestRuntime({ store, clock }).runtime;
+    const b = createTestRuntime({ store, clock }).runtime;
+    await a.getOrCreateSession(key);
+    await b.startWorkflow(key, 'counter');
+    expect(await a.cancelWorkflow(key)).toEqual({ cancelled: true, workflow: 'counter' });
+  });
+
   it('should never write over a session another runtime deleted and created again', async () => {
     const store = new Keyv();
     const clock = createClock();
