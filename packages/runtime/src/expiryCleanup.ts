@@ -4,8 +4,9 @@ import type { LiveSession } from './sessionRegistry.ts';
 import type { CleanupResult } from './types.ts';
 
 /**
- * The cleanup cycle of a runtime. It walks the live registry judging expiry from each
- * session's last activity in memory. A session in its grace period is evicted (it
+ * The cleanup cycle of a runtime. It walks the live registry in the order of last
+ * activity, judging expiry from each session's last activity in memory, and stops at the
+ * first session still active: a cycle costs the expiring sessions, not the population. A session in its grace period is evicted (it
  * stays stored, and is recovered as it was on its next `getOrCreateSession`) and
  * announced as expired once; nothing is written, since expiry is judged from the last
  * activity wherever the record is read. With `trustLiveSessions` (the default) this
@@ -63,10 +64,13 @@ export function createExpiryCleanup(core: RuntimeCore) {
     const result: CleanupResult = { scanned: 0, expired: 0, deleted: 0 };
     const inMemory: LiveSession[] = [];
     const due: { storageKey: string; key: NormalizedSessionKey }[] = [];
-    for (const session of registry.values()) {
+    // Least recent activity first: the first session still active ends the walk, since
+    // every one after it was active later (a session read into memory without activity
+    // enters at the end, and is judged once those before it moved on or expired).
+    for (const session of registry.byActivity()) {
       result.scanned += 1;
       const phase = sessions.phaseOf(session.record);
-      if (phase === 'active') continue;
+      if (phase === 'active') break;
       if (phase === 'grace' && trustLive && !lines.isBusy(session.storageKey)) {
         inMemory.push(session);
       } else {

@@ -198,9 +198,11 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     if (live !== undefined) {
       // The record is a new object: the live state cached for the old one is dropped.
       options.onWorkflowChanged(live);
+      const moved = live.record.lastActivity !== record.lastActivity;
       live.record = record;
       live.revision = stored.revision;
       live.storedActivity = record.lastActivity;
+      if (moved) registry.noteActivity(live);
       if (reset) live.pendingReset = 'workflow_changed';
       options.onRecord(live);
       return { kind: 'found', session: live };
@@ -268,7 +270,9 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       throw error;
     }
     if (written !== undefined) {
+      const moved = session.record.lastActivity !== next.lastActivity;
       session.record = next;
+      if (moved) registry.noteActivity(session);
       session.revision = written;
       session.storedActivity = next.lastActivity;
       options.onRecord(session);

@@ -157,6 +157,7 @@ export function createSessionOperations(core: RuntimeCore) {
           // Only activity, and the stored one is recent: it is written with the next
           // step (or once it is `touchIntervalMs` old), not now.
           session.record = active;
+          registry.noteActivity(session);
         } else if (!(await sessions.write(session, next))) return retry;
         inGrace.delete(storageKey);
         const reset = session.pendingReset;

@@ -52,6 +52,14 @@ export interface SessionRegistry {
   /** Drops a session (calls `onEvict`). */
   delete(storageKey: string): boolean;
   values(): IterableIterator<LiveSession>;
+  /**
+   * The live sessions, least recent last activity first, as far as
+   * {@link SessionRegistry.noteActivity} was told: a session enters at the end when it is
+   * added, and moves there when its activity is noted.
+   */
+  byActivity(): IterableIterator<LiveSession>;
+  /** Moves a live session to the end of {@link SessionRegistry.byActivity}. */
+  noteActivity(session: LiveSession): void;
   readonly size: number;
   /** Drops every session. */
   clear(): void;
@@ -71,9 +79,11 @@ export interface SessionRegistry {
  */
 export function createSessionRegistry(options: SessionRegistryOptions): SessionRegistry {
   const sessions = new Map<string, LiveSession>();
+  const byActivity = new Map<string, LiveSession>();
 
   function drop(session: LiveSession, reason: 'capacity' | 'removed'): void {
     sessions.delete(session.storageKey);
+    byActivity.delete(session.storageKey);
     session.evicted = true;
     options.onEvict(session, reason);
   }
@@ -109,8 +119,10 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       const previous = sessions.get(session.storageKey);
       if (previous !== undefined && previous !== session) drop(previous, 'removed');
       sessions.delete(session.storageKey);
+      byActivity.delete(session.storageKey);
       session.evicted = false;
       sessions.set(session.storageKey, session);
+      byActivity.set(session.storageKey, session);
       evictOverflow();
     },
     delete(storageKey) {
@@ -120,6 +132,12 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       return true;
     },
     values: () => sessions.values(),
+    byActivity: () => byActivity.values(),
+    noteActivity(session) {
+      if (byActivity.get(session.storageKey) !== session) return;
+      byActivity.delete(session.storageKey);
+      byActivity.set(session.storageKey, session);
+    },
     get size() {
       return sessions.size;
     },

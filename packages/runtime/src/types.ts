@@ -348,9 +348,15 @@ export interface ForgetResult {
 
 /** The counts of one cleanup cycle. */
 export interface CleanupResult {
-  /** Live sessions looked at. */
+  /**
+   * Live sessions looked at: those idle past the timeout, then the first that is not
+   * (the registry keeps live sessions in the order of their last activity).
+   */
   scanned: number;
-  /** Sessions found expired and marked so (they can be recovered during the grace period). */
+  /**
+   * Sessions found expired and announced (`session.expired`); they can be recovered
+   * during the grace period.
+   */
   expired: number;
   /** Sessions deleted because their grace period was over (or recovery is off). */
   deleted: number;

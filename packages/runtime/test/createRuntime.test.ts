@@ -510,6 +510,34 @@ describe('cleanupExpired', () => {
     await expect(runtime.getHistory(users[0]!)).resolves.toEqual([]);
   });
 
+  it('should walk sessions by last activity and stop at the first active one', async () => {
+    const { runtime, clock, store } = createTestRuntime({ config: { gracePeriodMinutes: 60 } });
+    const [a, b, c] = ['a', 'b', 'c'].map((userId) => ({ userId, conversationId: 'x' }));
+    await runtime.getOrCreateSession(a!);
+    await runtime.getOrCreateSession(b!);
+    clock.advanceMinutes(10);
+    await runtime.getOrCreateSession(c!);
+    clock.advanceMinutes(10);
+    await runtime.getOrCreateSession(a!);
+    clock.advanceMinutes(11);
+    // b (idle 31 minutes) is expired; c (21) ends the walk; a is never looked at.
+    expect(await runtime.cleanupExpired()).toEqual({ scanned: 2, expired: 1, deleted: 0 });
+
+    // A session read into memory without activity is judged in the order it was read:
+    // after the sessions already live.
+    const writer = createTestRuntime({ store, clock }).runtime;
+    const d = { userId: 'd', conversationId: 'x' };
+    await writer.getOrCreateSession(d);
+    clock.advanceMinutes(31);
+    await runtime.getOrCreateSession(a!);
+    expect(await runtime.getSession(d)).toMatchObject({ status: 'expired' });
+    // c (idle 52 minutes) is expired; a (active) ends the walk before d (idle 31).
+    expect(await runtime.cleanupExpired()).toEqual({ scanned: 2, expired: 1, deleted: 0 });
+    clock.advanceMinutes(31);
+    // a is idle now, and d is judged after it; b's grace period (60 minutes) is over.
+    expect(await runtime.cleanupExpired()).toEqual({ scanned: 2, expired: 2, deleted: 1 });
+  });
+
   it('should delete at once with enableWorkflowRecovery: false', async () => {
     const { runtime, clock } = createTestRuntime({ config: { enableWorkflowRecovery: false } });
     await runtime.getOrCreateSession(key);
