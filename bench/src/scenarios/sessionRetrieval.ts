@@ -99,7 +99,7 @@ export const sessionRetrievalScenario: Scenario = {
     else variants.redis = measure('redis');
 
     const labels: Record<string, string> = {
-      live: 'live hit (actor in the registry)',
+      live: 'live hit (session in the registry)',
       memory: 'cold rehydrate, in-memory store',
       redis: 'cold rehydrate, Redis store',
     };
