@@ -30,13 +30,14 @@ export function parseUserEvent(
   if (schema === undefined) return { ok: false, problem: 'this workflow has no schema for it' };
   const shape = (schema as unknown as { shape?: unknown }).shape;
   const withType = typeof shape === 'object' && shape !== null && 'type' in shape;
-  let input: unknown = event;
-  if (!withType) {
-    const { type: _type, ...payload } = event;
-    input = payload;
-  }
   let result: ReturnType<ZodType['safeParse']>;
   try {
+    let input: unknown = event;
+    if (!withType) {
+      // Reading the payload runs its getters (or a proxy's traps), which may throw.
+      const { type: _type, ...payload } = event;
+      input = payload;
+    }
     result = schema.safeParse(input);
   } catch {
     return { ok: false, problem: 'it could not be checked' };

@@ -128,7 +128,12 @@ export function createWorkflowOperations(core: RuntimeCore) {
 
   /** Announces a refused step: its code and state, the event's type, never its payload. */
   function announceRefusal(session: LiveSession, event: unknown, refused: StepFailure): void {
-    const type = (event as { type?: unknown } | null)?.type;
+    let type: unknown;
+    try {
+      type = (event as { type?: unknown } | null)?.type;
+    } catch {
+      type = undefined;
+    }
     events.emit({
       type: 'step.refused',
       ...eventBase(session),
@@ -262,15 +267,17 @@ export function createWorkflowOperations(core: RuntimeCore) {
         }.`.trim(),
         state,
       );
-    if (
-      typeof event !== 'object' ||
-      event === null ||
-      typeof (event as { type?: unknown }).type !== 'string'
-    ) {
+    let type: unknown;
+    try {
+      type = typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : 0;
+    } catch {
+      // A proxy or getter that throws: a malformed event, answered like any other.
+      return invalid('That event could not be read (reading its type threw).');
+    }
+    if (typeof type !== 'string') {
       return invalid('That is not an event (an object with a string type).');
     }
     const raw = event as { type: string; [field: string]: unknown };
-    const type = raw.type;
     if (type.startsWith('xstate.') || !accepted.some((d) => matchesDescriptor(d, type))) {
       return invalid(`"${type.slice(0, 60)}" does nothing in this step.`);
     }

@@ -143,6 +143,27 @@ describe('hostile ids and payloads', () => {
     prototypesAreClean();
   });
 
+  it('should answer an event whose type or payload throws when read with INVALID_EVENT', async () => {
+    const { runtime } = createTestRuntime();
+    const key = { userId: 'u', conversationId: 'c' };
+    await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'counter');
+    const trap = () => {
+      throw new Error('a trap that throws');
+    };
+    const proxy = new Proxy({}, { get: trap, ownKeys: trap, has: trap });
+    const throwingPayload = { type: 'add' };
+    Object.defineProperty(throwingPayload, 'amount', { enumerable: true, get: trap });
+    for (const event of [proxy, throwingPayload]) {
+      expect(await runtime.send(key, event)).toMatchObject({
+        ok: false,
+        code: 'INVALID_EVENT',
+        state: 'counting',
+      });
+    }
+    expect(await runtime.send(key, { type: 'add', amount: 2 })).toMatchObject({ ok: true });
+  });
+
   it('should refuse malformed session keys with a TypeError, inherited fields included', async () => {
     const { runtime } = createTestRuntime();
     const malformed: unknown[] = [
