@@ -1,6 +1,6 @@
 import type { WorkflowDefinition } from '@chatflow/machines';
 import { assign, setup } from 'xstate';
-import { z } from './zodBuilders.ts';
+import { z } from 'zod';
 
 /** The context of the counter: the running total and every applied event id, in order. */
 export interface CounterContext {

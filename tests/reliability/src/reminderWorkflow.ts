@@ -1,6 +1,6 @@
 import type { WorkflowDefinition } from '@chatflow/machines';
 import { setup } from 'xstate';
-import { z } from './zodBuilders.ts';
+import { z } from 'zod';
 
 /** Minutes until the reminder, while no data arrived. */
 export const reminderAfterMinutes = 10;
