@@ -1,6 +1,7 @@
+import { copiedOnRead } from './copiedOnRead.ts';
 import type { RuntimeEvents } from './runtimeEvents.ts';
 import type { LiveSession } from './sessionRegistry.ts';
-import type { PersistedWorkflowSnapshot, StepSource } from './types.ts';
+import type { PersistedWorkflowSnapshot, RuntimeEvent, StepSource } from './types.ts';
 import { promptOf, stateName, type WorkflowCatalogue } from './workflowCatalogue.ts';
 
 /**
@@ -36,9 +37,12 @@ export function announceStep(
     state,
     prompt: machine === undefined ? '' : promptOf(machine, snapshot.value),
     done: snapshot.status !== 'active',
-    context: snapshot.context,
   };
-  events.emit({ type: 'workflow.transition', ...base, ...details, from, source });
+  // Listeners get copies of the committed context and output (made when first read), so
+  // one that changes them changes nothing in the runtime.
+  const transition = { type: 'workflow.transition', ...base, ...details, from, source };
+  copiedOnRead(transition, 'context', snapshot.context);
+  events.emit(transition as RuntimeEvent);
   if (snapshot.status !== 'done') return;
   if (state === 'cancelled') {
     events.emit({
@@ -50,5 +54,8 @@ export function announceStep(
     });
     return;
   }
-  events.emit({ type: 'workflow.completed', ...base, ...details, output: snapshot.output, source });
+  const completed = { type: 'workflow.completed', ...base, ...details, source };
+  copiedOnRead(completed, 'context', snapshot.context);
+  copiedOnRead(completed, 'output', snapshot.output);
+  events.emit(completed as RuntimeEvent);
 }

@@ -1,5 +1,6 @@
 import type { WorkflowInput } from '@chatflow/machines';
 import { acceptedEvents, candidateTransitions, matchesDescriptor } from './acceptedEvents.ts';
+import { copiedOnRead } from './copiedOnRead.ts';
 import { UnknownWorkflowError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
 import { normalizeSessionKey, sessionStorageKey } from './keys.ts';
@@ -36,36 +37,6 @@ function messageIdOf(options: StepOptions | undefined): string | undefined {
   throw new TypeError(
     `A messageId is a finite number or a string of 1 to ${longestMessageId} characters.`,
   );
-}
-
-/**
- * Gives `target` an enumerable property `name` whose value is a copy of `source`, made
- * on first read (and kept): a step result's context is a copy, so changing it changes
- * nothing in the runtime, but a caller that never reads it does not pay for copying it.
- * Assigning the property replaces it with the assigned value.
- */
-function copiedOnRead(target: object, name: string, source: unknown): void {
-  let copy: unknown;
-  let copied = false;
-  Object.defineProperty(target, name, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (!copied) {
-        copy = structuredClone(source);
-        copied = true;
-      }
-      return copy;
-    },
-    set(value: unknown) {
-      Object.defineProperty(target, name, {
-        value,
-        enumerable: true,
-        configurable: true,
-        writable: true,
-      });
-    },
-  });
 }
 
 /**

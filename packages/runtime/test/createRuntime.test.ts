@@ -422,6 +422,24 @@ describe('the live registry', () => {
 });
 
 describe('events', () => {
+  it('should give listeners copies: a listener changing an event changes nothing in the runtime', async () => {
+    const { runtime } = createTestRuntime();
+    await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'counter');
+    const stop = runtime.on('workflow.transition', (event) => {
+      (event.context as { total: number; steps: number[] }).total = 999;
+      (event.context as { total: number; steps: number[] }).steps.push(999);
+    });
+    expect(await runtime.send(key, { type: 'add', amount: 2 })).toMatchObject({
+      context: { total: 2, steps: [2] },
+    });
+    stop();
+    expect(await runtime.send(key, { type: 'add', amount: 3 })).toMatchObject({
+      context: { total: 5, steps: [2, 3] },
+    });
+    expect((await runtime.getSession(key))?.workflow?.context).toEqual({ total: 5, steps: [2, 3] });
+  });
+
   it('should announce session and workflow events and audit each without content', async () => {
     const { runtime, logLines } = createTestRuntime();
     const seen: RuntimeEvent[] = [];
