@@ -18,7 +18,7 @@ import { AnalyticsErrorCode } from './AnalyticsError.ts';
 import { columnNames } from './buildTable.ts';
 import { booleanLabelsKey } from './columnAccess.ts';
 import { IngestError } from './IngestError.ts';
-import { inferColumn } from './inferColumn.ts';
+import { inferColumn, minimumForTolerance, toleratedShare } from './inferColumn.ts';
 import { parseBoolean, parseDate } from './parseCell.ts';
 import { type CsvCells, isMissingText, missingInRange, numberOfText } from './parseCsv.ts';
 import type { IngestResult } from './types.ts';
@@ -30,10 +30,6 @@ export interface CsvTableOptions {
   /** Read `3,5` as a number (when the separator is a semicolon). */
   decimalComma: boolean;
 }
-
-/** See `inferColumn.ts`: odd values tolerated in a long column of numbers or dates. */
-const toleratedShare = 0.05;
-const minimumForTolerance = 20;
 
 /** One column's type over a range of rows, and what is needed to build its values. */
 interface ColumnGuess {

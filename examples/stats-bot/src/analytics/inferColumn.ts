@@ -29,9 +29,9 @@ export interface InferColumnOptions {
  * numbers or dates: those cells become missing (with a warning) instead of turning the
  * whole column into text.
  */
-const toleratedShare = 0.05;
+export const toleratedShare = 0.05;
 /** Below this many parsed cells, a single odd value keeps the column as text. */
-const minimumForTolerance = 20;
+export const minimumForTolerance = 20;
 
 /**
  * Infers the type of one column from its cells and converts them: `number` when every
