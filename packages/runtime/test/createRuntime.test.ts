@@ -23,6 +23,7 @@ import {
   nextEvent,
   sampleTable,
 } from './support/testRuntime.ts';
+import { createTimingOutStore } from './support/timingOutStore.ts';
 
 const key = { userId: 42, conversationId: 'chat-7' };
 
@@ -84,16 +85,15 @@ describe('durability', () => {
   });
 
   it('should read a session again after a write whose answer was lost (it may have been applied)', async () => {
-    const flaky = createFlakyKeyv();
-    const { runtime } = createTestRuntime({ store: flaky.keyv });
+    const { store, control } = createTimingOutStore();
+    const { runtime } = createTestRuntime({ store });
     await runtime.getOrCreateSession(key);
     await runtime.startWorkflow(key, 'fit');
     const dataset = await runtime.storeData(key, sampleTable());
-    flaky.loseWriteAnswers = true;
+    control.applyThenFail = true;
     await expect(runtime.send(key, { type: 'data.uploaded', dataset })).rejects.toBeInstanceOf(
       StoreUnavailableError,
     );
-    flaky.loseWriteAnswers = false;
     // The store took the upload: the next step is judged on what it holds, not on the
     // live state from before the lost answer.
     expect(await runtime.send(key, { type: 'target.selected', column: 'y' })).toMatchObject({

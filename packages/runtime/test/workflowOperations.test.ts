@@ -5,10 +5,9 @@ import {
   UnknownWorkflowError,
   WorkflowInterruptedError,
 } from '../src/errors.ts';
-import { createMemoryStore } from '../src/memoryStore.ts';
-import type { SessionStore } from '../src/sessionStore.ts';
 import type { RuntimeEvent } from '../src/types.ts';
 import { createGate, createTestRuntime, nextEvent, sampleTable } from './support/testRuntime.ts';
+import { createTimingOutStore } from './support/timingOutStore.ts';
 
 const key = { userId: 42, conversationId: 'chat-7' };
 
@@ -410,29 +409,8 @@ describe('step.refused', () => {
 });
 
 describe('steps with a message id', () => {
-  /** A store that applies a write, then fails it as a timed-out call would. */
-  function timingOutStore() {
-    const inner = createMemoryStore();
-    const control = { applyThenFail: false };
-    const store: SessionStore = {
-      ...inner,
-      backend: inner.backend,
-      address: inner.address,
-      atomic: inner.atomic,
-      async compareAndSet(storageKey, expected, record, options) {
-        const written = await inner.compareAndSet(storageKey, expected, record, options);
-        if (control.applyThenFail) {
-          control.applyThenFail = false;
-          throw new Error('command timed out');
-        }
-        return written;
-      },
-    };
-    return { store, control };
-  }
-
   it('should not apply again a message whose write timed out but went through', async () => {
-    const { store, control } = timingOutStore();
+    const { store, control } = createTimingOutStore();
     const { runtime } = await ready({ store });
     await runtime.startWorkflow(key, 'counter');
     control.applyThenFail = true;
@@ -462,7 +440,7 @@ describe('steps with a message id', () => {
   });
 
   it('should apply a retried message twice without an id (what the id prevents)', async () => {
-    const { store, control } = timingOutStore();
+    const { store, control } = createTimingOutStore();
     const { runtime } = await ready({ store });
     await runtime.startWorkflow(key, 'counter');
     control.applyThenFail = true;
@@ -475,7 +453,7 @@ describe('steps with a message id', () => {
   });
 
   it('should not start a workflow again for a message already applied', async () => {
-    const { store, control } = timingOutStore();
+    const { store, control } = createTimingOutStore();
     const { runtime } = await ready({ store });
     await runtime.startWorkflow(key, 'counter');
     control.applyThenFail = true;
