@@ -94,6 +94,8 @@ describe('durability', () => {
     await expect(runtime.send(key, { type: 'data.uploaded', dataset })).rejects.toBeInstanceOf(
       StoreUnavailableError,
     );
+    // The runtime cannot know whether the write went through: it reads the session again.
+    expect((await runtime.getSession(key))?.workflow?.state).toBe('selecting_target');
     // The store took the upload: the next step is judged on what it holds, not on the
     // live state from before the lost answer.
     expect(await runtime.send(key, { type: 'target.selected', column: 'y' })).toMatchObject({
