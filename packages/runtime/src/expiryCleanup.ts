@@ -1,5 +1,6 @@
 import { type NormalizedSessionKey, userIndexKey } from './keys.ts';
 import type { RuntimeCore } from './runtimeCore.ts';
+import type { SessionRecord } from './sessionRecord.ts';
 import type { LiveSession } from './sessionRegistry.ts';
 import type { CleanupResult } from './types.ts';
 
@@ -42,13 +43,20 @@ export function createExpiryCleanup(core: RuntimeCore) {
   let cleanupRunning: Promise<CleanupResult> | undefined;
 
   /**
-   * Evicts a session in its grace period and announces its expiry, unless this runtime
-   * announced it already (its record is remembered in `inGrace`) or an older runtime
-   * marked it expired in the store.
+   * Whether the session's expiry was announced already: by this runtime (it is in
+   * `inGrace`) or by an older runtime that marked the record expired.
+   */
+  function alreadyAnnounced(storageKey: string, record: SessionRecord): boolean {
+    return inGrace.has(storageKey) || record.status === 'expired';
+  }
+
+  /**
+   * Evicts a session in its grace period and announces its expiry, unless it was
+   * announced already (see `alreadyAnnounced`).
    */
   function expireInGrace(session: LiveSession, result: CleanupResult): void {
     const { storageKey, key, record } = session;
-    const announced = inGrace.has(storageKey) || record.status === 'expired';
+    const announced = alreadyAnnounced(storageKey, record);
     registry.delete(storageKey);
     inGrace.set(storageKey, {
       key,
@@ -99,7 +107,7 @@ export function createExpiryCleanup(core: RuntimeCore) {
               expireInGrace(session, result);
               return;
             }
-            const announced = inGrace.has(storageKey) || session.record.status === 'expired';
+            const announced = alreadyAnnounced(storageKey, session.record);
             const index = { key: userIndexKey(key.userId), member: storageKey };
             registry.delete(storageKey);
             inGrace.delete(storageKey);

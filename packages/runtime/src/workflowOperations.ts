@@ -39,6 +39,23 @@ function messageIdOf(options: StepOptions | undefined): string | undefined {
   );
 }
 
+/** What {@link eventTypeOf} answers when reading the type threw. */
+const unreadable: unique symbol = Symbol('unreadable');
+
+/**
+ * The `type` of what was sent as an event (`undefined` for a non-object), or
+ * {@link unreadable} when reading it threw: a proxy or a getter, a malformed event
+ * answered like any other.
+ */
+function eventTypeOf(event: unknown): unknown {
+  if (typeof event !== 'object' || event === null) return undefined;
+  try {
+    return (event as { type?: unknown }).type;
+  } catch {
+    return unreadable;
+  }
+}
+
 /**
  * The workflow operations of a runtime: `startWorkflow`, `send` and `cancelWorkflow`.
  * A step is computed with XState's pure `transition`, written by compare-and-set, and
@@ -99,12 +116,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
 
   /** Announces a refused step: its code and state, the event's type, never its payload. */
   function announceRefusal(session: LiveSession, event: unknown, refused: StepFailure): void {
-    let type: unknown;
-    try {
-      type = (event as { type?: unknown } | null)?.type;
-    } catch {
-      type = undefined;
-    }
+    const type = eventTypeOf(event);
     events.emit({
       type: 'step.refused',
       ...eventBase(session),
@@ -136,7 +148,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
         }
         const running = activeWorkflow(session);
         const workflowInput: WorkflowInput = { models: structuredClone(session.record.models) };
-        const [initial, actions] = states.initial(prepared, workflowInput);
+        const [initial, actions] = prepared.stepper.initial(workflowInput);
         const snapshot = prepared.machine.getPersistedSnapshot(
           initial,
         ) as unknown as PersistedWorkflowSnapshot;
@@ -238,11 +250,8 @@ export function createWorkflowOperations(core: RuntimeCore) {
         }.`.trim(),
         state,
       );
-    let type: unknown;
-    try {
-      type = typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : 0;
-    } catch {
-      // A proxy or getter that throws: a malformed event, answered like any other.
+    const type = eventTypeOf(event);
+    if (type === unreadable) {
       return invalid('That event could not be read (reading its type threw).');
     }
     if (typeof type !== 'string') {

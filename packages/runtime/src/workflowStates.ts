@@ -5,7 +5,7 @@ import { truncateId } from './runtimeEvents.ts';
 import type { LiveSession } from './sessionRegistry.ts';
 import type { InspectOption, PersistedWorkflowSnapshot } from './types.ts';
 import type { PreparedWorkflow } from './workflowCatalogue.ts';
-import { inertClock, type StepAction } from './workflowTimers.ts';
+import { inertClock } from './workflowTimers.ts';
 
 /**
  * The live state of each session's workflow: the machine snapshot its committed record
@@ -23,14 +23,6 @@ export interface WorkflowStates {
    * record's committed snapshot, else restored from it.
    */
   current(session: LiveSession, workflow: PreparedWorkflow): AnyMachineSnapshot;
-  /** The snapshot and actions `event` leads to from `snapshot` (nothing changes). */
-  step(
-    workflow: PreparedWorkflow,
-    snapshot: AnyMachineSnapshot,
-    event: { type: string },
-  ): [AnyMachineSnapshot, StepAction[]];
-  /** The initial snapshot of a workflow and its actions (nothing changes). */
-  initial(workflow: PreparedWorkflow, input: unknown): [AnyMachineSnapshot, StepAction[]];
   /**
    * Records that `next` (persisted as `persisted`, now in the session's record) is the
    * session's committed state after `event`; the inspector mirror receives `event`.
@@ -79,7 +71,7 @@ export function actorId(session: LiveSession, type: string): string {
  * @example
  * ```ts
  * const states = createWorkflowStates({ logger, inspect: undefined });
- * const [next, actions] = states.step(prepared, states.current(session, prepared), event);
+ * const [next, actions] = prepared.stepper.step(states.current(session, prepared), event);
  * ```
  */
 export function createWorkflowStates(options: WorkflowStatesOptions): WorkflowStates {
@@ -185,8 +177,6 @@ export function createWorkflowStates(options: WorkflowStatesOptions): WorkflowSt
 
   return {
     current,
-    step: (workflow, snapshot, event) => workflow.stepper.step(snapshot, event),
-    initial: (workflow, input) => workflow.stepper.initial(input),
     committed,
     started,
     detach,

@@ -82,7 +82,7 @@ export function createWorkflowSteps(options: WorkflowStepsOptions): WorkflowStep
     if (workflow === null || workflow.snapshot.status !== 'active') return true;
     const prepared = catalogue.get(workflow.type);
     if (prepared === undefined) return true;
-    const [next, actions] = states.step(prepared, states.current(session, prepared), event);
+    const [next, actions] = prepared.stepper.step(states.current(session, prepared), event);
     const snapshot = prepared.machine.getPersistedSnapshot(
       next,
     ) as unknown as PersistedWorkflowSnapshot;
