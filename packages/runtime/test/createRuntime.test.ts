@@ -12,7 +12,7 @@ import {
 import { sessionStorageKey } from '../src/keys.ts';
 import { createKeyvSessionStore } from '../src/keyvSessionStore.ts';
 import { maxAttempts } from '../src/sessionAccess.ts';
-import type { Runtime, RuntimeEvent } from '../src/types.ts';
+import type { Runtime, RuntimeConfigInput, RuntimeEvent } from '../src/types.ts';
 import { createCountingStore } from './support/countingStore.ts';
 import { fixtureWorkflows } from './support/fixtureWorkflows.ts';
 import { createFlakyKeyv } from './support/flakyKeyv.ts';
@@ -30,6 +30,15 @@ const key = { userId: 42, conversationId: 'chat-7' };
 afterEach(() => {
   vi.useRealTimers();
 });
+
+/** Two runtimes on one Keyv store and one clock, as two processes sharing a store. */
+function twoRuntimes(config: RuntimeConfigInput = {}) {
+  const store = new Keyv();
+  const clock = createClock();
+  const a = createTestRuntime({ store, clock, config }).runtime;
+  const b = createTestRuntime({ store, clock, config }).runtime;
+  return { store, clock, a, b };
+}
 
 describe('createRuntime', () => {
   it('should validate its config', () => {
@@ -208,11 +217,7 @@ describe('restart', () => {
 
 describe('two runtimes sharing one store', () => {
   async function interleavedSends(trustLiveSessions: boolean) {
-    const store = new Keyv();
-    const clock = createClock();
-    const config = { trustLiveSessions };
-    const a = createTestRuntime({ store, clock, config }).runtime;
-    const b = createTestRuntime({ store, clock, config }).runtime;
+    const { store, clock, a, b } = twoRuntimes({ trustLiveSessions });
     await a.getOrCreateSession(key);
     await a.startWorkflow(key, 'counter');
     const started = (await a.getSession(key))?.revision ?? 0;
@@ -253,11 +258,7 @@ describe('two runtimes sharing one store', () => {
   });
 
   it('should see a session deleted and recreated by the other runtime (trustLiveSessions: false)', async () => {
-    const store = new Keyv();
-    const clock = createClock();
-    const config = { trustLiveSessions: false };
-    const a = createTestRuntime({ store, clock, config }).runtime;
-    const b = createTestRuntime({ store, clock, config }).runtime;
+    const { a, b } = twoRuntimes({ trustLiveSessions: false });
     await a.getOrCreateSession(key);
     await b.deleteSession(key);
     const recreated = await b.getOrCreateSession(key);
@@ -265,10 +266,7 @@ describe('two runtimes sharing one store', () => {
   });
 
   it('should never refuse a step on a state another runtime moved on from', async () => {
-    const store = new Keyv();
-    const clock = createClock();
-    const a = createTestRuntime({ store, clock }).runtime;
-    const b = createTestRuntime({ store, clock }).runtime;
+    const { a, b } = twoRuntimes();
     await a.getOrCreateSession(key);
     await a.startWorkflow(key, 'fit');
     const dataset = await b.storeData(key, sampleTable());
@@ -286,20 +284,14 @@ describe('two runtimes sharing one store', () => {
   });
 
   it('should cancel a workflow another runtime started after this one last saw the session', async () => {
-    const store = new Keyv();
-    const clock = createClock();
-    const a = createTestRuntime({ store, clock }).runtime;
-    const b = createTestRuntime({ store, clock }).runtime;
+    const { a, b } = twoRuntimes();
     await a.getOrCreateSession(key);
     await b.startWorkflow(key, 'counter');
     expect(await a.cancelWorkflow(key)).toEqual({ cancelled: true, workflow: 'counter' });
   });
 
   it('should never write over a session another runtime deleted and created again', async () => {
-    const store = new Keyv();
-    const clock = createClock();
-    const a = createTestRuntime({ store, clock }).runtime;
-    const b = createTestRuntime({ store, clock }).runtime;
+    const { store, clock, a, b } = twoRuntimes();
     const first = await a.getOrCreateSession(key);
     await b.deleteSession(key);
     const recreated = await b.getOrCreateSession(key);
@@ -601,11 +593,7 @@ describe('cleanupExpired', () => {
   );
 
   it('should leave a session that another runtime kept alive (trustLiveSessions: false)', async () => {
-    const store = new Keyv();
-    const clock = createClock();
-    const config = { trustLiveSessions: false };
-    const a = createTestRuntime({ store, clock, config }).runtime;
-    const b = createTestRuntime({ store, clock, config }).runtime;
+    const { clock, a, b } = twoRuntimes({ trustLiveSessions: false });
     await a.getOrCreateSession(key);
     clock.advanceMinutes(29);
     await b.getOrCreateSession(key);
@@ -615,10 +603,7 @@ describe('cleanupExpired', () => {
   });
 
   it('should only evict a session another runtime kept alive while trusting live sessions', async () => {
-    const store = new Keyv();
-    const clock = createClock();
-    const a = createTestRuntime({ store, clock }).runtime;
-    const b = createTestRuntime({ store, clock }).runtime;
+    const { clock, a, b } = twoRuntimes();
     const created = await a.getOrCreateSession(key);
     clock.advanceMinutes(29);
     await b.getOrCreateSession(key);
