@@ -1,3 +1,5 @@
+import { copyValue } from './copyValue.ts';
+
 /**
  * Gives `target` an enumerable property `name` whose value is a copy of `source`, made
  * on first read (and kept): a step result's or an event's context is a copy, so changing
@@ -18,7 +20,7 @@ export function copiedOnRead(target: object, name: string, source: unknown): voi
     configurable: true,
     get() {
       if (!copied) {
-        copy = structuredClone(source);
+        copy = copyValue(source);
         copied = true;
       }
       return copy;

@@ -1,5 +1,6 @@
 import type { DatasetInfo } from '@chatflow/machines';
 import type { Table } from 'apache-arrow';
+import { copyValue } from './copyValue.ts';
 import {
   datasetInfoOf,
   isArrowTable,
@@ -64,7 +65,7 @@ export function createDataOperations(core: RuntimeCore) {
         throw error;
       }
       if (previous !== undefined) await dropBlob(previous);
-      return structuredClone(info);
+      return copyValue(info);
     });
   }
 

@@ -1,10 +1,13 @@
+import { copiedOnRead } from './copiedOnRead.ts';
 import type { SessionRecord } from './sessionRecord.ts';
-import type { SessionView } from './types.ts';
+import type { SessionView, WorkflowView } from './types.ts';
 import { type WorkflowCatalogue, workflowView } from './workflowCatalogue.ts';
 
 /**
  * The view of a stored session, as `getSession` and `getOrCreateSession` return it: a
- * copy, so a caller changing it changes nothing in the runtime.
+ * copy, so a caller changing it changes nothing in the runtime. The structured parts
+ * (the workflow's context, the models, the data set) are copied when first read, so a
+ * caller that only looks at the workflow's state pays for no copy of them.
  *
  * @example
  * ```ts
@@ -18,20 +21,28 @@ export function sessionView(
   status: 'active' | 'expired',
   extras: Pick<SessionView, 'recovered' | 'reset'> = {},
 ): SessionView {
-  const view: SessionView = {
+  const view = {
     userId: record.userId,
     conversationId: record.conversationId,
     sessionId: record.sessionId,
     status,
-    workflow: workflowView(catalogue, record.workflow),
-    models: record.models,
-    dataset: record.dataset,
+    workflow: copiedWorkflow(workflowView(catalogue, record.workflow)),
     createdAt: record.createdAt,
     lastActivity: record.lastActivity,
     revision,
-  };
-  const copy = structuredClone(view);
-  if (extras.recovered !== undefined) copy.recovered = extras.recovered;
-  if (extras.reset !== undefined) copy.reset = extras.reset;
+  } as SessionView;
+  copiedOnRead(view, 'models', record.models);
+  copiedOnRead(view, 'dataset', record.dataset);
+  if (extras.recovered !== undefined) view.recovered = extras.recovered;
+  if (extras.reset !== undefined) view.reset = extras.reset;
+  return view;
+}
+
+/** The workflow view with its context copied on first read. */
+function copiedWorkflow(workflow: WorkflowView | null): WorkflowView | null {
+  if (workflow === null) return null;
+  const { context, ...rest } = workflow;
+  const copy = rest as WorkflowView;
+  copiedOnRead(copy, 'context', context);
   return copy;
 }

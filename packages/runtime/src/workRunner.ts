@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type AnyActorLogic, type AnyActorRef, createActor } from 'xstate';
+import { copyValue } from './copyValue.ts';
 import { truncateId } from './runtimeEvents.ts';
 import type { InspectOption, WorkInfo } from './types.ts';
 
@@ -85,7 +86,7 @@ export function createWorkRunner(options: WorkRunnerOptions): WorkRunner {
     if (existing !== undefined) return existing.run;
     const run: WorkRun = { ...info };
     const actor = createActor(logic, {
-      input: structuredClone(input),
+      input: copyValue(input),
       id: actorId,
       ...(inspect === undefined ? {} : { inspect }),
     });

@@ -1,6 +1,7 @@
 import type { WorkflowInput } from '@chatflow/machines';
 import { acceptedEvents, candidateTransitions, matchesDescriptor } from './acceptedEvents.ts';
 import { copiedOnRead } from './copiedOnRead.ts';
+import { copyValue } from './copyValue.ts';
 import { UnknownWorkflowError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
 import { normalizeSessionKey, sessionStorageKey } from './keys.ts';
@@ -147,7 +148,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
           return duplicate(session);
         }
         const running = activeWorkflow(session);
-        const workflowInput: WorkflowInput = { models: structuredClone(session.record.models) };
+        const workflowInput: WorkflowInput = { models: copyValue(session.record.models) };
         const [initial, actions] = prepared.stepper.initial(workflowInput);
         const snapshot = prepared.machine.getPersistedSnapshot(
           initial,
