@@ -241,16 +241,17 @@ export function createWorkflowOperations(core: RuntimeCore) {
     const prepared = catalogue.get(workflow.type)!;
     const value = workflow.snapshot.value;
     const state = stateName(value);
-    const prompt = promptOf(prepared.machine, value);
     const accepted = acceptedEvents(prepared.machine, value);
-    const invalid = (problem: string) =>
-      failure(
+    const invalid = (problem: string) => {
+      const prompt = promptOf(prepared.machine, value);
+      return failure(
         'INVALID_EVENT',
         `${problem} ${prompt}${prompt === '' ? '' : ' '}This step accepts: ${
           accepted.length === 0 ? 'no events' : accepted.join(', ')
         }.`.trim(),
         state,
       );
+    };
     const type = eventTypeOf(event);
     if (type === unreadable) {
       return invalid('That event could not be read (reading its type threw).');
