@@ -24,8 +24,20 @@ import { inertClock, type StepAction } from './workflowTimers.ts';
  * the outcome (or the error) is always XState's.
  */
 export interface MachineStepper {
+  /**
+   * The stepper's own copy of the machine (`machine.provide({})`): the snapshots it
+   * makes belong to it. Use it wherever the runtime needs the machine.
+   */
+  readonly machine: AnyStateMachine;
   /** The initial snapshot and its actions (`initialTransition`). */
   initial(input: unknown): [AnyMachineSnapshot, StepAction[]];
+  /**
+   * Whether `event` would take a transition from `snapshot` (what `snapshot.can(event)`
+   * answers). When it would, the transitions it selected (their guards evaluated) are
+   * kept for a `step` of the same snapshot and event object that follows, which then
+   * does not evaluate the guards a second time.
+   */
+  accepts(snapshot: AnyMachineSnapshot, event: { type: string }): boolean;
   /** The snapshot after `event` and the step's actions (`transition`). */
   step(snapshot: AnyMachineSnapshot, event: { type: string }): [AnyMachineSnapshot, StepAction[]];
   /** A persisted snapshot resolved into a machine snapshot (its children restored, not started). */
@@ -51,6 +63,37 @@ function invokesWithSystemId(node: AnyStateNode): boolean {
   return Object.values(node.states).some(invokesWithSystemId);
 }
 
+/** The transitions an event selects from a snapshot, as XState computes them. */
+type Transitions = ReturnType<AnyStateMachine['getTransitionData']>;
+
+/**
+ * Takes over the machine's `getTransitionData` (which `snapshot.can` and every step
+ * call) so that the transitions `accepts` selected are used again by the step that
+ * follows it for the same snapshot and event object, instead of evaluating every guard
+ * twice. The machine is the stepper's own copy, never the host's object. Guards are pure (XState requires it), so the kept answer is the one
+ * the step would compute; it is forgotten when the step ends.
+ */
+function transitionSelector(machine: AnyStateMachine) {
+  const compute = machine.getTransitionData.bind(machine);
+  let kept: { snapshot: object; event: object; transitions: Transitions } | undefined;
+  machine.getTransitionData = (snapshot, event) => {
+    if (kept !== undefined && kept.snapshot === snapshot && kept.event === event) {
+      return kept.transitions;
+    }
+    return compute(snapshot, event);
+  };
+  return {
+    select: (snapshot: AnyMachineSnapshot, event: { type: string }): Transitions =>
+      compute(snapshot, event as never),
+    remember(snapshot: object, event: object, transitions: Transitions) {
+      kept = { snapshot, event, transitions };
+    },
+    forget() {
+      kept = undefined;
+    },
+  };
+}
+
 /**
  * Creates the stepper of a machine.
  *
@@ -61,8 +104,11 @@ function invokesWithSystemId(node: AnyStateNode): boolean {
  * const [next, actions] = stepper.step(initial, { type: 'cancel' });
  * ```
  */
-export function createMachineStepper(machine: AnyStateMachine): MachineStepper {
+export function createMachineStepper(source: AnyStateMachine): MachineStepper {
+  // A copy of its own: the stepper takes over a method of it (see transitionSelector).
+  const machine = source.provide({});
   const freshSystemPerStep = invokesWithSystemId(machine.root);
+  const selectTransitions = transitionSelector(machine);
   let scope: InertScope | undefined;
   let collected: StepAction[] = [];
 
@@ -105,6 +151,7 @@ export function createMachineStepper(machine: AnyStateMachine): MachineStepper {
   }
 
   return {
+    machine,
     initial(input) {
       return shared(
         (inert) => {
@@ -114,14 +161,26 @@ export function createMachineStepper(machine: AnyStateMachine): MachineStepper {
         () => initialTransition(machine, input) as [AnyMachineSnapshot, StepAction[]],
       );
     },
+    accepts(snapshot, event) {
+      const transitions = selectTransitions.select(snapshot, event);
+      // What XState's `can` checks: a transition that is not forbidden (it has a target
+      // or actions).
+      const accepted = transitions.some((t) => t.target !== undefined || t.actions.length > 0);
+      if (accepted) selectTransitions.remember(snapshot, event, transitions);
+      return accepted;
+    },
     step(snapshot, event) {
-      return shared(
-        (inert) => {
-          const next = machine.transition(snapshot, event as never, inert as never);
-          return [next, collected];
-        },
-        () => transition(machine, snapshot, event as never) as [AnyMachineSnapshot, StepAction[]],
-      );
+      try {
+        return shared(
+          (inert) => {
+            const next = machine.transition(snapshot, event as never, inert as never);
+            return [next, collected];
+          },
+          () => transition(machine, snapshot, event as never) as [AnyMachineSnapshot, StepAction[]],
+        );
+      } finally {
+        selectTransitions.forget();
+      }
     },
     restore(persisted) {
       return shared(

@@ -76,17 +76,18 @@ export function prepareWorkflows(
       work.set(name, logic ?? (defaults?.[name] as AnyActorLogic));
       placeholders[name] = workPlaceholder;
     }
-    const machine =
+    const stepper = createMachineStepper(
       work.size === 0
         ? definition.machine
-        : definition.machine.provide({ actors: placeholders } as never);
+        : definition.machine.provide({ actors: placeholders } as never),
+    );
     prepared.set(type, {
       type,
       definition,
-      machine,
+      machine: stepper.machine,
       work,
       workSources: new Set(work.keys()),
-      stepper: createMachineStepper(machine),
+      stepper,
     });
   }
   return { get: (type) => prepared.get(type), types: [...prepared.keys()] };

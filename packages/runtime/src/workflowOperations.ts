@@ -269,7 +269,7 @@ export function createWorkflowOperations(core: RuntimeCore) {
     const parsed = parseUserEvent(schema, raw);
     if (!parsed.ok) return invalid(`"${type.slice(0, 60)}" is malformed: ${parsed.problem}.`);
     const current = states.current(session, prepared);
-    if (!current.can(parsed.event)) {
+    if (!prepared.stepper.accepts(current, parsed.event)) {
       const candidates = candidateTransitions(prepared.machine, value, type);
       const message = explainRefusal(prepared.definition, prepared.machine, candidates, {
         context: current.context,

@@ -129,4 +129,57 @@ describe('createMachineStepper', () => {
     // The stepper still works afterwards.
     expect(stepper.step(initial, { type: 'nothing' })[0].value).toBe('a');
   });
+  for (const [type, definition] of Object.entries(workflows)) {
+    it(`should answer accepts() for ${type} as snapshot.can() does, for every event in every state of its paths`, () => {
+      const machine = definition.machine as AnyStateMachine;
+      const stepper = createMachineStepper(machine);
+      const input = { models: [] };
+      const { paths } = generatePaths(machine, { input });
+      const events = paths.flatMap((path) => path.steps.map((step) => step.event));
+      for (const path of paths) {
+        let [snapshot] = stepper.initial(input);
+        for (const step of path.steps) {
+          for (const event of events) {
+            expect(stepper.accepts(snapshot, event)).toBe(snapshot.can(event as never));
+          }
+          [snapshot] = stepper.step(snapshot, step.event);
+        }
+      }
+    });
+  }
+
+  it('should evaluate the guards once for accepts() and the step that follows it', () => {
+    let calls = 0;
+    const machine = setup({
+      guards: {
+        enough: ({ event }) => {
+          calls += 1;
+          return (event as { amount?: number }).amount === 3;
+        },
+      },
+    }).createMachine({
+      initial: 'waiting',
+      states: { waiting: { on: { pay: { guard: 'enough', target: 'paid' } } }, paid: {} },
+    });
+    const stepper = createMachineStepper(machine);
+    const [initial] = stepper.initial(undefined);
+    const event = { type: 'pay', amount: 3 };
+    expect(stepper.accepts(initial, event)).toBe(true);
+    expect(calls).toBe(1);
+    const [next] = stepper.step(initial, event);
+    expect(next.value).toBe('paid');
+    expect(calls).toBe(1);
+    // Kept for that one step only: the same event again is judged anew.
+    stepper.step(initial, event);
+    expect(calls).toBe(2);
+    // A refused event keeps nothing; an equal but other event object is judged anew.
+    const tooLittle = { type: 'pay', amount: 1 };
+    const equalToEvent = { type: 'pay', amount: 3 };
+    expect(stepper.accepts(initial, tooLittle)).toBe(false);
+    stepper.step(initial, equalToEvent);
+    expect(calls).toBe(4);
+    // The host's machine is left as it was: the stepper works on a copy.
+    expect(stepper.machine).not.toBe(machine);
+    expect(Object.hasOwn(machine, 'getTransitionData')).toBe(false);
+  });
 });

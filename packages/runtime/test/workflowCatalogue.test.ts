@@ -32,8 +32,12 @@ describe('prepareWorkflows', () => {
     const actors = fit.machine.implementations.actors as Record<string, unknown>;
     expect(actors.fitModel).toBe(workPlaceholder);
     expect(actors.unrelated).toBeUndefined();
-    expect(catalogue.get('counter')!.machine).toBe(counterWorkflow.machine);
-    expect(catalogue.get('counter')!.work.size).toBe(0);
+    // A machine without actors is copied too: the catalogue never changes the host's.
+    const counter = catalogue.get('counter')!;
+    expect(counter.machine).not.toBe(counterWorkflow.machine);
+    expect(counter.machine.config).toBe(counterWorkflow.machine.config);
+    expect(Object.hasOwn(counterWorkflow.machine, 'getTransitionData')).toBe(false);
+    expect(counter.work.size).toBe(0);
   });
 
   it("should keep the machine's own default for a declared actor the host does not give", () => {
