@@ -149,6 +149,53 @@ export function storeConformance(name: string, makeStore: () => Promise<Conforma
       });
     });
 
+    describe('createOrGet', () => {
+      const createOrGet = (...args: Parameters<NonNullable<SessionStore['createOrGet']>>) => {
+        if (store.createOrGet === undefined) throw new Error(`${name} has no createOrGet`);
+        return store.createOrGet(...args);
+      };
+
+      it('should write where no record is, with its TTL and index membership', async () => {
+        const outcome = await createOrGet('s', record(7, 'fresh'), {
+          ttlMs: 60_000,
+          index: { key: 'idx', member: 's' },
+        });
+        expect(outcome).toBeUndefined();
+        expect(await store.get('s')).toEqual(record(7, 'fresh'));
+        expect(await store.members('idx')).toEqual(['s']);
+        expect(await store.compareAndSet('s', 7, record(8))).toBe(true);
+      });
+
+      it('should hand back the stored record and write nothing when one exists', async () => {
+        await store.compareAndSet('s', 0, record(3, 'kept'));
+        const outcome = await createOrGet('s', record(9, 'intruder'), {
+          index: { key: 'idx', member: 's' },
+        });
+        expect(outcome).toEqual(record(3, 'kept'));
+        expect(await store.get('s')).toEqual(record(3, 'kept'));
+        expect(await store.members('idx')).toEqual([]);
+      });
+
+      it('should treat an expired record as absent', async () => {
+        await store.compareAndSet('s', 0, record(1, 'old'), { ttlMs: 300 });
+        await subject.elapse(300);
+        await eventually(subject, 'the record to expire', async () => !(await store.get('s')));
+        expect(await createOrGet('s', record(5, 'new'))).toBeUndefined();
+        expect(await store.get('s')).toEqual(record(5, 'new'));
+      });
+
+      it('should let exactly one of many concurrent creators write; the others read its record', async () => {
+        const outcomes = await Promise.all(
+          Array.from({ length: 25 }, (_, i) => createOrGet('race', record(1, `creator-${i}`))),
+        );
+        const winners = outcomes.flatMap((outcome, i) => (outcome === undefined ? [i] : []));
+        expect(winners).toHaveLength(1);
+        const stored = record(1, `creator-${winners[0]}`);
+        expect(await store.get('race')).toEqual(stored);
+        for (const outcome of outcomes) if (outcome !== undefined) expect(outcome).toEqual(stored);
+      });
+    });
+
     describe('ttl', () => {
       it('should keep a record within its TTL', async () => {
         await store.compareAndSet('s', 0, record(1), { ttlMs: 60_000 });

@@ -57,6 +57,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
     if (set.size === 0) sets.delete(index.key);
   }
 
+  function put(key: string, record: StoredRecord, writeOptions: WriteOptions | undefined): void {
+    records.set(key, {
+      value: { value: record.value, revision: record.revision },
+      expiresAt: expiry(writeOptions?.ttlMs),
+    });
+    if (writeOptions?.index === undefined) return;
+    const { key: setKey, member } = writeOptions.index;
+    let set = sets.get(setKey);
+    if (set === undefined) {
+      set = new Set();
+      sets.set(setKey, set);
+    }
+    set.add(member);
+  }
+
   return {
     backend: 'memory',
     address: 'in-process',
@@ -67,22 +82,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SessionStor
       return entry === undefined ? undefined : { ...entry.value };
     },
 
+    async createOrGet(key, record, writeOptions) {
+      const stored = live(records, key)?.value;
+      if (stored !== undefined) return { value: stored.value, revision: stored.revision };
+      put(key, record, writeOptions);
+      return undefined;
+    },
+
     async compareAndSet(key, expectedRevision, record, writeOptions) {
       const current = live(records, key)?.value.revision ?? 0;
       if (current !== expectedRevision) return false;
-      records.set(key, {
-        value: { value: record.value, revision: record.revision },
-        expiresAt: expiry(writeOptions?.ttlMs),
-      });
-      if (writeOptions?.index !== undefined) {
-        const { key: setKey, member } = writeOptions.index;
-        let set = sets.get(setKey);
-        if (set === undefined) {
-          set = new Set();
-          sets.set(setKey, set);
-        }
-        set.add(member);
-      }
+      put(key, record, writeOptions);
       return true;
     },
 

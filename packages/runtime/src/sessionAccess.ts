@@ -8,7 +8,7 @@ import { type ExpiryPolicy, type SessionPhase, sessionPhase } from './expiry.ts'
 import { type NormalizedSessionKey, userIndexKey } from './keys.ts';
 import { parseSessionRecord, type SessionRecord, serializeSessionRecord } from './sessionRecord.ts';
 import type { LiveSession, SessionRegistry } from './sessionRegistry.ts';
-import type { WriteOptions } from './sessionStore.ts';
+import type { SessionStore, StoredRecord, WriteOptions } from './sessionStore.ts';
 import type { StoreAccess } from './storeAccess.ts';
 import type { WorkflowMigrations } from './types.ts';
 import { upgradeWorkflow, type WorkflowCatalogue } from './workflowCatalogue.ts';
@@ -16,8 +16,20 @@ import { upgradeWorkflow, type WorkflowCatalogue } from './workflowCatalogue.ts'
 /** What reading a session's storage key found. */
 export type LoadedSession =
   | { kind: 'missing' }
+  /** Only when `load` was given a record to create: there was none, and it was written. */
+  | { kind: 'created'; session: LiveSession }
   | { kind: 'unreadable'; revision: number; value: string }
   | { kind: 'found'; session: LiveSession };
+
+/** Options of {@link SessionAccess.load}. */
+export interface LoadOptions {
+  /**
+   * The record to create when the store holds none. With a store that has
+   * `createOrGet`, the read and the write are one round trip, and `load` resolves
+   * `created`; otherwise it reads and resolves `missing`, and the caller creates.
+   */
+  create?: () => SessionRecord;
+}
 
 /** Reading and writing session records, with the live registry as a cache. */
 export interface SessionAccess {
@@ -28,7 +40,11 @@ export interface SessionAccess {
    * (which names one write of one life of the key), its record and live state are kept; else the record is parsed, its
    * workflow checked against the catalogue, and the live session updated or created.
    */
-  load(storageKey: string, key: NormalizedSessionKey): Promise<LoadedSession>;
+  load(
+    storageKey: string,
+    key: NormalizedSessionKey,
+    options?: LoadOptions,
+  ): Promise<LoadedSession>;
   /**
    * Loads a session that must exist and be active: throws `SessionNotFoundError` or
    * `SessionExpiredError` otherwise.
@@ -167,7 +183,40 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     return { record: { ...record, workflow: null }, reset: true };
   }
 
-  async function load(storageKey: string, key: NormalizedSessionKey): Promise<LoadedSession> {
+  /** Writes `record` where the store holds none (one round trip); else what it holds. */
+  async function createOrGet(
+    storageKey: string,
+    key: NormalizedSessionKey,
+    record: SessionRecord,
+  ): Promise<{ created: LiveSession } | { stored: StoredRecord | undefined }> {
+    const value = serializeSessionRecord(record);
+    const revision = firstRevision();
+    const stored = await access.call((store) =>
+      (store.createOrGet as NonNullable<SessionStore['createOrGet']>)(
+        storageKey,
+        { value, revision },
+        writeOptions(key, storageKey),
+      ),
+    );
+    if (stored !== undefined) return { stored };
+    if (registry.peek(storageKey) !== undefined) registry.delete(storageKey);
+    const session: LiveSession = {
+      storageKey,
+      key,
+      record,
+      revision,
+      storedActivity: record.lastActivity,
+      evicted: false,
+    };
+    registry.set(session);
+    return { created: session };
+  }
+
+  async function load(
+    storageKey: string,
+    key: NormalizedSessionKey,
+    loadOptions: LoadOptions = {},
+  ): Promise<LoadedSession> {
     const cached = registry.get(storageKey);
     // A live session is trusted while it is active: every write is a compare-and-set on
     // its revision, so a record another runtime changed (or deleted, or replaced) makes
@@ -181,7 +230,14 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     ) {
       return { kind: 'found', session: cached };
     }
-    const stored = await access.call((store) => store.get(storageKey), 'read');
+    let stored: StoredRecord | undefined;
+    if (loadOptions.create !== undefined && access.store.createOrGet !== undefined) {
+      const outcome = await createOrGet(storageKey, key, loadOptions.create());
+      if ('created' in outcome) return { kind: 'created', session: outcome.created };
+      stored = outcome.stored;
+    } else {
+      stored = await access.call((store) => store.get(storageKey), 'read');
+    }
     const live = registry.peek(storageKey);
     if (stored === undefined) {
       if (live !== undefined) registry.delete(storageKey);

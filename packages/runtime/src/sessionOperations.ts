@@ -110,9 +110,12 @@ export function createSessionOperations(core: RuntimeCore) {
     const storageKey = sessionStorageKey(key);
     return lines.run(storageKey, () =>
       sessions.retrying(async () => {
-        const loaded = await sessions.load(storageKey, key);
-        if (loaded.kind === 'missing') {
-          const session = await createFresh(storageKey, key, 0);
+        const loaded = await sessions.load(storageKey, key, {
+          create: () => createSessionRecord(key, now()),
+        });
+        if (loaded.kind === 'created' || loaded.kind === 'missing') {
+          const session =
+            loaded.kind === 'created' ? loaded.session : await createFresh(storageKey, key, 0);
           if (session === retry) return retry;
           announceCreated(session);
           return sessionView(catalogue, session.record, session.revision, 'active');

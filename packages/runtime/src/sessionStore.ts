@@ -54,6 +54,19 @@ export interface SessionStore {
     record: StoredRecord,
     options?: WriteOptions,
   ): Promise<boolean>;
+  /**
+   * Writes `record` where no record exists, as `compareAndSet(key, 0, record, options)`
+   * does, in the same round trip as the read that finds none. Resolves `undefined` when
+   * it wrote, or the stored record (nothing was written) when one exists. Optional: a
+   * store without it gets a `get`, then a `compareAndSet`, when the runtime creates a
+   * session. The runtime's memory store and `createStore`'s SQLite and Redis stores have
+   * it.
+   */
+  createOrGet?(
+    key: string,
+    record: StoredRecord,
+    options?: WriteOptions,
+  ): Promise<StoredRecord | undefined>;
   /** Deletes a record (and its index membership); `true` when one existed. */
   delete(key: string, options?: Pick<WriteOptions, 'index'>): Promise<boolean>;
 

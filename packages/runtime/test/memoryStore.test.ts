@@ -10,6 +10,25 @@ describeSessionStore('createMemoryStore', () => {
 });
 
 describe('createMemoryStore', () => {
+  it('should create with createOrGet where no record is, and hand back the one that is', async () => {
+    let time = 1_000_000;
+    const store = createMemoryStore({ now: () => time });
+    const index = { key: 'idx', member: 'k' };
+    expect(await store.createOrGet?.('k', { value: 'first', revision: 5 }, { index })).toBe(
+      undefined,
+    );
+    expect(await store.members('idx')).toEqual(['k']);
+    expect(await store.createOrGet?.('k', { value: 'second', revision: 9 }, { ttlMs: 1 })).toEqual({
+      value: 'first',
+      revision: 5,
+    });
+    expect(await store.get('k')).toEqual({ value: 'first', revision: 5 });
+    await store.compareAndSet('k', 5, { value: 'short-lived', revision: 6 }, { ttlMs: 100 });
+    time += 100;
+    expect(await store.createOrGet?.('k', { value: 'after expiry', revision: 2 })).toBe(undefined);
+    expect(await store.get('k')).toEqual({ value: 'after expiry', revision: 2 });
+  });
+
   it('should keep its own copy of the bytes it is given', async () => {
     const store = createMemoryStore();
     const bytes = new Uint8Array([1, 2, 3]);

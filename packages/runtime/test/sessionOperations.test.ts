@@ -5,6 +5,7 @@ import { quarantineStorageKey, sessionStorageKey, userIndexKey } from '../src/ke
 import { createKeyvSessionStore } from '../src/keyvSessionStore.ts';
 import { createMemoryStore } from '../src/memoryStore.ts';
 import type { RuntimeEvent } from '../src/types.ts';
+import { createCountingStore } from './support/countingStore.ts';
 import { counterWorkflow, fixtureWorkflows } from './support/fixtureWorkflows.ts';
 import {
   createClock,
@@ -49,6 +50,56 @@ describe('getOrCreateSession', () => {
     });
     expect(Number.isSafeInteger(view.revision) && view.revision > 0).toBe(true);
     expect(events).toEqual(['session.created']);
+  });
+
+  it('should create a new session in one store call when the store has createOrGet', async () => {
+    const counting = createCountingStore();
+    const { runtime } = createTestRuntime({ store: counting.store });
+    const view = await runtime.getOrCreateSession(key);
+    expect(counting.counts).toEqual({ get: 0, compareAndSet: 0, createOrGet: 1 });
+    const stored = await counting.store.get(storageKey);
+    expect(stored?.revision).toBe(view.revision);
+    expect(JSON.parse(stored?.value ?? '{}')).toMatchObject({ sessionId: view.sessionId });
+    expect(await counting.store.members(userIndexKey('42'))).toEqual([storageKey]);
+  });
+
+  it('should read, then write, a new session on a store without createOrGet', async () => {
+    const counting = createCountingStore(undefined, { withoutCreateOrGet: true });
+    const { runtime } = createTestRuntime({ store: counting.store });
+    const view = await runtime.getOrCreateSession(key);
+    expect(counting.counts).toEqual({ get: 1, compareAndSet: 1, createOrGet: 0 });
+    expect((await counting.store.get(storageKey))?.revision).toBe(view.revision);
+  });
+
+  it('should take up a session another runtime stored, through createOrGet, without writing over it', async () => {
+    const store = createMemoryStore();
+    const clock = createClock();
+    const first = createTestRuntime({ store, clock }).runtime;
+    const second = createTestRuntime({ store, clock }).runtime;
+    await first.getOrCreateSession(key);
+    expect((await first.startWorkflow(key, 'counter')).ok).toBe(true);
+    const before = await store.get(storageKey);
+    const events = recordEvents(second);
+    const view = await second.getOrCreateSession(key);
+    expect(view.sessionId).toBe((await first.getSession(key))?.sessionId);
+    expect(view.workflow?.type).toBe('counter');
+    expect(events).toEqual([]);
+    expect(await store.get(storageKey)).toEqual(before);
+  });
+
+  it('should end with one session when two runtimes create it at once', async () => {
+    const store = createMemoryStore();
+    const clock = createClock();
+    const first = createTestRuntime({ store, clock }).runtime;
+    const second = createTestRuntime({ store, clock }).runtime;
+    const [a, b] = await Promise.all([
+      first.getOrCreateSession(key),
+      second.getOrCreateSession(key),
+    ]);
+    expect(a.sessionId).toBe(b.sessionId);
+    expect(JSON.parse((await store.get(storageKey))?.value ?? '{}')).toMatchObject({
+      sessionId: a.sessionId,
+    });
   });
 
   it('should return the same session, as activity, on the next call', async () => {

@@ -82,6 +82,18 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
+  async createOrGet(
+    key: string,
+    record: StoredRecord,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord | undefined> {
+    this.#assertOpen();
+    const current = this.#liveRecord(key);
+    if (current !== undefined) return { value: current.value, revision: current.revision };
+    await this.compareAndSet(key, 0, record, options);
+    return undefined;
+  }
+
   async delete(key: string, options: Pick<WriteOptions, 'index'> = {}): Promise<boolean> {
     this.#assertOpen();
     const existed = this.#liveRecord(key) !== undefined;

@@ -2,7 +2,12 @@ import type { SessionStore, StoredRecord, WriteOptions } from '@chatflow/runtime
 import { normalizeTtl } from '../normalizeTtl.ts';
 import type { RedisClient, RedisConnection } from './RedisConnection.ts';
 import { escapeGlob, redisKeyLayout } from './redisKeyLayout.ts';
-import { compareAndSetScript, deleteScript, type LuaScript } from './redisScripts.ts';
+import {
+  compareAndSetScript,
+  createOrGetScript,
+  deleteScript,
+  type LuaScript,
+} from './redisScripts.ts';
 
 /** Options of {@link RedisSessionStore}. */
 export interface RedisSessionStoreOptions {
@@ -68,17 +73,25 @@ export class RedisSessionStore implements SessionStore {
     record: StoredRecord,
     options: WriteOptions = {},
   ): Promise<boolean> {
-    const ttl = normalizeTtl(options.ttlMs) ?? 0;
-    const keys = [this.#prefix + key];
-    const args = [String(expectedRevision), String(record.revision), record.value, String(ttl)];
-    if (options.index !== undefined) {
-      keys.push(this.#prefix + options.index.key);
-      args.push(options.index.member);
-    }
+    const [keys, args] = this.#writeArguments(key, expectedRevision, record, options);
     const written = await this.#connection.run('write a record', (client) =>
       this.#evaluate(client, compareAndSetScript, keys, args),
     );
     return written === 1;
+  }
+
+  async createOrGet(
+    key: string,
+    record: StoredRecord,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord | undefined> {
+    const [keys, args] = this.#writeArguments(key, 0, record, options);
+    const outcome = await this.#connection.run('write a record', (client) =>
+      this.#evaluate(client, createOrGetScript, keys, args),
+    );
+    if (!Array.isArray(outcome)) return undefined;
+    const [revision, value] = outcome as [string, string];
+    return { value, revision: Number(revision) };
   }
 
   async delete(key: string, options: Pick<WriteOptions, 'index'> = {}): Promise<boolean> {
@@ -157,6 +170,23 @@ export class RedisSessionStore implements SessionStore {
   /** Closes the shared connection (the store's Keyv stops working too). */
   close(): Promise<void> {
     return this.#connection.close();
+  }
+
+  /** KEYS and ARGV of the record-writing scripts. */
+  #writeArguments(
+    key: string,
+    expectedRevision: number,
+    record: StoredRecord,
+    options: WriteOptions,
+  ): [keys: string[], args: string[]] {
+    const ttl = normalizeTtl(options.ttlMs) ?? 0;
+    const keys = [this.#prefix + key];
+    const args = [String(expectedRevision), String(record.revision), record.value, String(ttl)];
+    if (options.index !== undefined) {
+      keys.push(this.#prefix + options.index.key);
+      args.push(options.index.member);
+    }
+    return [keys, args];
   }
 
   async #evaluate(

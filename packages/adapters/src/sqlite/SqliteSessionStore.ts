@@ -130,6 +130,34 @@ export class SqliteSessionStore implements SessionStore {
     });
   }
 
+  createOrGet(
+    key: string,
+    record: StoredRecord,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord | undefined> {
+    const ttl = normalizeTtl(options.ttlMs);
+    return this.#write('write a record', async (now) => {
+      const expires = ttl === undefined ? null : now + ttl;
+      const written = await this.#rows(
+        this.#sql.insertRecord,
+        key,
+        record.revision,
+        record.value,
+        expires,
+        now,
+      );
+      if (written.length === 0) {
+        // The insert gives way only to a live row, read in the same transaction.
+        const row = (await this.#rows<RecordRow>(this.#sql.getRecord, key))[0] as RecordRow;
+        return { value: row.value, revision: row.rev };
+      }
+      if (options.index !== undefined) {
+        await this.#query(this.#sql.addMember, options.index.key, options.index.member);
+      }
+      return undefined;
+    });
+  }
+
   delete(key: string, options: Pick<WriteOptions, 'index'> = {}): Promise<boolean> {
     return this.#write('delete a record', async (now) => {
       const row = (await this.#rows<Pick<RecordRow, 'expires'>>(this.#sql.deleteRecord, key))[0];
