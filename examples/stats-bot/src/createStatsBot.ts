@@ -217,7 +217,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
           { text: 'Send me the file: a CSV (.csv, .tsv, .txt) or an Excel workbook (.xlsx).' },
         ];
       case 'cancel': {
-        const cancelled = await runtime.cancelWorkflow(key);
+        const cancelled = await runtime.cancelWorkflow(key, stepOptions(key));
         const label = workflows[cancelled.workflow as keyof typeof workflows]?.label;
         return [
           menu(

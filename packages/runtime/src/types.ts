@@ -305,7 +305,7 @@ export interface StepFailure {
 /** What `send` and `startWorkflow` resolve to. */
 export type StepResult = StepSuccess | StepFailure;
 
-/** Options of `send` and `startWorkflow`. */
+/** Options of `send`, `startWorkflow` and `cancelWorkflow`. */
 export interface StepOptions {
   /**
    * An id of the message this step answers (e.g. Telegram's `update_id`). A step with
@@ -322,6 +322,11 @@ export interface CancelResult {
   cancelled: boolean;
   /** The type of the cancelled workflow, or `null`. */
   workflow: string | null;
+  /**
+   * Set when the call's `messageId` had already been applied: nothing was cancelled
+   * now (`cancelled: false`), whatever runs was started after it.
+   */
+  duplicate?: true;
 }
 
 /** Options of `storeData`. */
@@ -542,8 +547,11 @@ export interface Runtime {
   startWorkflow(key: SessionKey, workflowType: string, options?: StepOptions): Promise<StepResult>;
   /** Sends a user event to the session's workflow. */
   send(key: SessionKey, event: unknown, options?: StepOptions): Promise<StepResult>;
-  /** Cancels the running workflow, if any. */
-  cancelWorkflow(key: SessionKey): Promise<CancelResult>;
+  /**
+   * Cancels the running workflow, if any. With a `messageId` the session already
+   * applied, it cancels nothing and resolves with `duplicate: true`.
+   */
+  cancelWorkflow(key: SessionKey, options?: StepOptions): Promise<CancelResult>;
   /** Stores an Arrow table as the session's data set and returns its description. */
   storeData(key: SessionKey, table: Table, options?: StoreDataOptions): Promise<DatasetInfo>;
   /** Loads the session's data set, or `undefined` when there is none. */

@@ -285,20 +285,36 @@ export function createWorkflowOperations(core: RuntimeCore) {
     return written ? success(session) : retry;
   }
 
-  async function cancelWorkflow(input: SessionKey): Promise<CancelResult> {
+  async function cancelWorkflow(input: SessionKey, options?: StepOptions): Promise<CancelResult> {
     const key = normalizeSessionKey(input);
+    const messageId = messageIdOf(options);
     const storageKey = sessionStorageKey(key);
     lines.interrupt(storageKey);
     return lines.run(storageKey, () =>
       sessions.retrying(async () => {
         const session = await sessions.requireActive(storageKey, key);
         if (!(await upkeep.settle(session))) return retry;
+        if (messageId !== undefined && session.record.appliedMessages?.includes(messageId)) {
+          return { cancelled: false, workflow: null, duplicate: true };
+        }
         const running = activeWorkflow(session);
         if (running === null) {
-          if (!(await sessions.isCurrent(session))) return retry;
-          return { cancelled: false, workflow: null };
+          if (messageId === undefined) {
+            if (!(await sessions.isCurrent(session))) return retry;
+            return { cancelled: false, workflow: null };
+          }
+          // The id is kept even though nothing changed: a redelivered cancel must not
+          // stop a workflow started after it.
+          const noted = withAppliedMessage(touched(session.record), messageId);
+          return (await sessions.write(session, noted))
+            ? { cancelled: false, workflow: null }
+            : retry;
         }
-        if (!(await sessions.write(session, { ...touched(session.record), workflow: null }))) {
+        const cancelled = withAppliedMessage(
+          { ...touched(session.record), workflow: null },
+          messageId,
+        );
+        if (!(await sessions.write(session, cancelled))) {
           return retry;
         }
         states.detach(session);

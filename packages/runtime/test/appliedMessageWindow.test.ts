@@ -130,3 +130,54 @@ describe('the window of applied message ids', () => {
     await runtime.shutdown();
   });
 });
+
+describe('cancelWorkflow with a message id', () => {
+  it('should cancel once: a redelivered cancel does not stop the workflow started after it', async () => {
+    const { open } = counterOn();
+    const runtime = open();
+    await runtime.getOrCreateSession(key);
+    await runtime.startWorkflow(key, 'counter', { messageId: 1 });
+    expect(await runtime.cancelWorkflow(key, { messageId: 2 })).toEqual({
+      cancelled: true,
+      workflow: 'counter',
+    });
+    await runtime.startWorkflow(key, 'counter', { messageId: 3 });
+    // Updates 2 and 3 come again (a bot that crashed before confirming them).
+    expect(await runtime.cancelWorkflow(key, { messageId: 2 })).toEqual({
+      cancelled: false,
+      workflow: null,
+      duplicate: true,
+    });
+    expect(await runtime.startWorkflow(key, 'counter', { messageId: 3 })).toMatchObject({
+      ok: true,
+      duplicate: true,
+    });
+    expect((await runtime.getSession(key))?.workflow).toMatchObject({
+      type: 'counter',
+      done: false,
+    });
+  });
+
+  it('should keep the id of a cancel that found nothing running, across a restart', async () => {
+    const { open } = counterOn();
+    const first = open();
+    await first.getOrCreateSession(key);
+    expect(await first.cancelWorkflow(key, { messageId: 'u1' })).toEqual({
+      cancelled: false,
+      workflow: null,
+    });
+    await first.startWorkflow(key, 'counter', { messageId: 'u2' });
+    await first.shutdown();
+    const second = open();
+    expect(await second.cancelWorkflow(key, { messageId: 'u1' })).toMatchObject({
+      cancelled: false,
+      duplicate: true,
+    });
+    expect((await second.getSession(key))?.workflow?.done).toBe(false);
+    // Without an id a cancel that finds nothing running writes nothing.
+    const revision = (await second.getSession(key))?.revision;
+    expect(await second.cancelWorkflow(key)).toEqual({ cancelled: true, workflow: 'counter' });
+    expect(await second.cancelWorkflow(key)).toEqual({ cancelled: false, workflow: null });
+    expect((await second.getSession(key))?.revision).toBe((revision ?? 0) + 1);
+  });
+});

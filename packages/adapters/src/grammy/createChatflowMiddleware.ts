@@ -75,9 +75,10 @@ const viewOf = (result: StepResult & { ok: true }): WorkflowView => ({
  * - documents are fetched (`downloadFile`) and handed to the host's `onDocument`, which
  *   stores them with `runtime.storeData`; the data set then goes to the workflow.
  *
- * Each step carries its update's `update_id` as the runtime's `messageId`, so an update
- * Telegram delivers again (a webhook retried after the first delivery failed) is not
- * applied twice: it is answered with the current step.
+ * Each step, and `/cancel`, carries its update's `update_id` as the runtime's
+ * `messageId`, so an update Telegram delivers again (a webhook retried after the first
+ * delivery failed) is not applied twice: it is answered with the current step, and a
+ * redelivered `/cancel` never stops a workflow started after it.
  *
  * The updates of a chat are handled one at a time and their replies leave in order.
  * Steps the runtime takes without a message (training finished) are sent to the chat
@@ -342,7 +343,8 @@ export function createChatflowMiddleware<C extends Context = Context>(
         return out.reply(status, renderStep(session.sessionId, active, 'status').keyboard);
       }
       case 'cancel': {
-        const cancelled = await withSession(key, () => runtime.cancelWorkflow(key));
+        const step = { messageId: out.messageId };
+        const cancelled = await withSession(key, () => runtime.cancelWorkflow(key, step));
         const text =
           cancelled.cancelled && cancelled.workflow !== null
             ? texts.cancelled(labelOf(cancelled.workflow))

@@ -825,6 +825,27 @@ describe('createChatflowMiddleware: an update delivered again', () => {
     }
   });
 
+  it('should not cancel the workflow started after a /cancel that comes again', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    const cancel = textUpdate('/cancel');
+    await callsDuring(s, () => s.bot.handleUpdate(cancel));
+    expect((await s.runtime.getSession(key))?.workflow).toBeNull();
+    await callsDuring(s, () => s.bot.handleUpdate(textUpdate('/train')));
+    const cancelled: string[] = [];
+    const stop = s.runtime.on('workflow.cancelled', (event) => cancelled.push(event.workflow));
+    try {
+      // The bot crashed before confirming both: Telegram sends /cancel again.
+      const again = await callsDuring(s, () => s.bot.handleUpdate(cancel));
+      expect(cancelled).toEqual([]);
+      expect(sent(again)).toHaveLength(1);
+      const session = await s.runtime.getSession(key);
+      expect(session?.workflow).toMatchObject({ type: 'ml_training', done: false });
+    } finally {
+      stop();
+    }
+  });
+
   it('should refuse a button press delivered again once its step has passed', async () => {
     const s = setup();
     const target = sent(await toSelectingTarget(s))[0];
