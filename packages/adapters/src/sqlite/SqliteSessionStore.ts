@@ -103,31 +103,50 @@ export class SqliteSessionStore implements SessionStore {
     const ttl = normalizeTtl(options.ttlMs);
     return this.#write('write a record', async (now) => {
       const expires = ttl === undefined ? null : now + ttl;
-      const written =
-        expectedRevision === 0
-          ? await this.#rows(
-              this.#sql.insertRecord,
-              key,
-              record.revision,
-              record.value,
-              expires,
-              now,
-            )
-          : await this.#rows(
-              this.#sql.updateRecord,
-              record.revision,
-              record.value,
-              expires,
-              key,
-              expectedRevision,
-              now,
-            );
+      if (expectedRevision === 0) return this.#insertRecord(key, record, expires, now, options);
+      const written = await this.#rows(
+        this.#sql.updateRecord,
+        record.revision,
+        record.value,
+        expires,
+        key,
+        expectedRevision,
+        now,
+      );
       if (written.length === 0) return false;
-      if (options.index !== undefined) {
-        await this.#query(this.#sql.addMember, options.index.key, options.index.member);
-      }
+      await this.#addMember(options);
       return true;
     });
+  }
+
+  /**
+   * Inserts a record where no live row is (an expired one is replaced) and adds it to its
+   * index; resolves `false`, writing nothing, when a live row holds the key.
+   */
+  async #insertRecord(
+    key: string,
+    record: StoredRecord,
+    expires: number | null,
+    now: number,
+    options: WriteOptions,
+  ): Promise<boolean> {
+    const written = await this.#rows(
+      this.#sql.insertRecord,
+      key,
+      record.revision,
+      record.value,
+      expires,
+      now,
+    );
+    if (written.length === 0) return false;
+    await this.#addMember(options);
+    return true;
+  }
+
+  async #addMember(options: WriteOptions): Promise<void> {
+    if (options.index !== undefined) {
+      await this.#query(this.#sql.addMember, options.index.key, options.index.member);
+    }
   }
 
   createOrGet(
@@ -138,23 +157,10 @@ export class SqliteSessionStore implements SessionStore {
     const ttl = normalizeTtl(options.ttlMs);
     return this.#write('write a record', async (now) => {
       const expires = ttl === undefined ? null : now + ttl;
-      const written = await this.#rows(
-        this.#sql.insertRecord,
-        key,
-        record.revision,
-        record.value,
-        expires,
-        now,
-      );
-      if (written.length === 0) {
-        // The insert gives way only to a live row, read in the same transaction.
-        const row = (await this.#rows<RecordRow>(this.#sql.getRecord, key))[0] as RecordRow;
-        return { value: row.value, revision: row.rev };
-      }
-      if (options.index !== undefined) {
-        await this.#query(this.#sql.addMember, options.index.key, options.index.member);
-      }
-      return undefined;
+      if (await this.#insertRecord(key, record, expires, now, options)) return undefined;
+      // The insert gives way only to a live row, read in the same transaction.
+      const row = (await this.#rows<RecordRow>(this.#sql.getRecord, key))[0] as RecordRow;
+      return { value: row.value, revision: row.rev };
     });
   }
 
