@@ -70,8 +70,9 @@ type Transitions = ReturnType<AnyStateMachine['getTransitionData']>;
  * Takes over the machine's `getTransitionData` (which `snapshot.can` and every step
  * call) so that the transitions `accepts` selected are used again by the step that
  * follows it for the same snapshot and event object, instead of evaluating every guard
- * twice. The machine is the stepper's own copy, never the host's object. Guards are pure (XState requires it), so the kept answer is the one
- * the step would compute; it is forgotten when the step ends.
+ * twice. The machine is the stepper's own copy, never the host's object. Guards are pure
+ * (XState requires it), so the kept answer is the one the step would compute; it is
+ * forgotten when the step ends.
  */
 function transitionSelector(machine: AnyStateMachine) {
   const compute = machine.getTransitionData.bind(machine);
