@@ -1,7 +1,8 @@
 import { normalizeSessionKey, sessionStorageKey } from './keys.ts';
+import { messageIdOf } from './messageId.ts';
 import type { RuntimeCore } from './runtimeCore.ts';
 import { retry } from './sessionAccess.ts';
-import type { HistoryMessage, HistoryMessageInput, SessionKey } from './types.ts';
+import type { HistoryMessage, HistoryMessageInput, HistoryOptions, SessionKey } from './types.ts';
 
 const historyRoles = new Set(['user', 'assistant', 'system']);
 
@@ -189,6 +190,14 @@ export function historyMetadata(metadata: unknown): Record<string, unknown> {
   }
 }
 
+/** Whether `history` holds an entry of the same message, role and text as `entry`. */
+function holdsEntry(history: readonly HistoryMessage[], entry: HistoryMessage): boolean {
+  return history.some(
+    (kept) =>
+      kept.messageId === entry.messageId && kept.role === entry.role && kept.text === entry.text,
+  );
+}
+
 /**
  * The history operations of a runtime: `addToHistory` (a sliding window of
  * `maxHistoryMessages`, persisted in the session record; texts cut to
@@ -204,8 +213,13 @@ export function historyMetadata(metadata: unknown): Record<string, unknown> {
 export function createHistoryOperations(core: RuntimeCore) {
   const { config, lines, now, sessions, touched } = core;
 
-  async function addToHistory(input: SessionKey, message: HistoryMessageInput) {
+  async function addToHistory(
+    input: SessionKey,
+    message: HistoryMessageInput,
+    options?: HistoryOptions,
+  ) {
     const key = normalizeSessionKey(input);
+    const messageId = messageIdOf(options);
     if (
       typeof message !== 'object' ||
       message === null ||
@@ -219,10 +233,15 @@ export function createHistoryOperations(core: RuntimeCore) {
     const text = cutHistoryText(message.text, config.maxHistoryTextLength);
     const entry: HistoryMessage = { role: message.role, text, at: now() };
     if (message.metadata !== undefined) entry.metadata = historyMetadata(message.metadata);
+    if (messageId !== undefined) entry.messageId = messageId;
     const storageKey = sessionStorageKey(key);
     await lines.run(storageKey, () =>
       sessions.retrying(async () => {
         const session = await sessions.requireActive(storageKey, key);
+        if (messageId !== undefined && holdsEntry(session.record.history, entry)) {
+          // Nothing to write: the answer stands only if the history read is the stored one.
+          return (await sessions.isCurrent(session)) ? undefined : retry;
+        }
         const history = [...session.record.history, entry].slice(-config.maxHistoryMessages);
         return (await sessions.write(session, { ...touched(session.record), history }))
           ? undefined

@@ -45,6 +45,7 @@ export type {
   ForgetResult,
   HistoryMessage,
   HistoryMessageInput,
+  HistoryOptions,
   InspectOption,
   PersistedWorkflowSnapshot,
   PersistenceBackend,

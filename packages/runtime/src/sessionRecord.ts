@@ -145,6 +145,7 @@ const historySchema = z.strictObject({
   text: z.string(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   at: timestamp,
+  messageId: z.string().optional(),
 });
 
 /** The zod schema every stored record is checked against when read. */

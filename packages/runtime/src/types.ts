@@ -240,10 +240,23 @@ export interface HistoryMessage {
   metadata?: Record<string, unknown>;
   /** When it was added, in milliseconds since the epoch (the runtime's clock). */
   at: number;
+  /** The id of the chat message it belongs to, when `addToHistory` was given one. */
+  messageId?: string;
 }
 
 /** What `addToHistory` takes. */
-export type HistoryMessageInput = Omit<HistoryMessage, 'at'>;
+export type HistoryMessageInput = Omit<HistoryMessage, 'at' | 'messageId'>;
+
+/** Options of `addToHistory`. */
+export interface HistoryOptions {
+  /**
+   * The id of the chat message the entry belongs to (e.g. Telegram's `update_id`; a
+   * finite number or a string of 1 to 200 characters, `5` and `'5'` being one id). An
+   * entry with the same id, role and text as one the history still holds is not added
+   * again: a message delivered again is recorded once, as its steps are applied once.
+   */
+  messageId?: string | number;
+}
 
 /** Why `getOrCreateSession` answered with a fresh session or a fresh workflow. */
 export type SessionResetReason = 'expired' | 'workflow_changed' | 'unreadable';
@@ -558,8 +571,15 @@ export interface Runtime {
   getData(key: SessionKey): Promise<Table | undefined>;
   /** Removes the session's data set. */
   clearData(key: SessionKey): Promise<void>;
-  /** Appends a message to the history, keeping the last `maxHistoryMessages`. */
-  addToHistory(key: SessionKey, message: HistoryMessageInput): Promise<void>;
+  /**
+   * Appends a message to the history, keeping the last `maxHistoryMessages`. With a
+   * `messageId`, an entry the history already holds for that message is not added again.
+   */
+  addToHistory(
+    key: SessionKey,
+    message: HistoryMessageInput,
+    options?: HistoryOptions,
+  ): Promise<void>;
   /**
    * The last `n` messages of the history, oldest first.
    * @default n = 5

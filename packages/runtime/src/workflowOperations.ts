@@ -5,6 +5,7 @@ import { copyValue } from './copyValue.ts';
 import { UnknownWorkflowError } from './errors.ts';
 import { explainRefusal } from './explainRefusal.ts';
 import { normalizeSessionKey, sessionStorageKey } from './keys.ts';
+import { messageIdOf } from './messageId.ts';
 import { parseUserEvent } from './parseUserEvent.ts';
 import type { RuntimeCore } from './runtimeCore.ts';
 import { retry } from './sessionAccess.ts';
@@ -21,24 +22,6 @@ import type {
 } from './types.ts';
 import { promptOf, stateName } from './workflowCatalogue.ts';
 import { nextTimers } from './workflowTimers.ts';
-
-/** The longest `messageId` a step takes. */
-const longestMessageId = 200;
-
-/** The `messageId` of a step's options as a string (ids are compared as strings). */
-function messageIdOf(options: StepOptions | undefined): string | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('Step options are an object { messageId? }.');
-  }
-  const id: unknown = options.messageId;
-  if (id === undefined) return undefined;
-  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-  if (typeof id === 'string' && id.length > 0 && id.length <= longestMessageId) return id;
-  throw new TypeError(
-    `A messageId is a finite number or a string of 1 to ${longestMessageId} characters.`,
-  );
-}
 
 /** What {@link eventTypeOf} answers when reading the type threw. */
 const unreadable: unique symbol = Symbol('unreadable');

@@ -3,6 +3,7 @@ import { SessionNotFoundError } from '../src/errors.ts';
 import { cutHistoryText, maxMetadataDepth } from '../src/historyOperations.ts';
 import { normalizeSessionKey, sessionStorageKey } from '../src/keys.ts';
 import { createMemoryStore } from '../src/memoryStore.ts';
+import { createCountingStore } from './support/countingStore.ts';
 import { createClock, createTestRuntime } from './support/testRuntime.ts';
 
 const key = { userId: 7, conversationId: 'c' };
@@ -60,6 +61,57 @@ describe('addToHistory and getHistory', () => {
   it('should need a session', async () => {
     const { runtime } = createTestRuntime();
     await expect(runtime.getHistory(key)).rejects.toBeInstanceOf(SessionNotFoundError);
+  });
+});
+
+describe('history of a message delivered again (messageId)', () => {
+  it('should keep an entry once per message, role and text, with its id, in the store too', async () => {
+    const { runtime, store, clock } = createTestRuntime();
+    await runtime.getOrCreateSession(key);
+    await runtime.addToHistory(key, { role: 'user', text: 'train' }, { messageId: 41 });
+    await runtime.addToHistory(key, { role: 'assistant', text: 'Upload data' }, { messageId: 41 });
+    // The same message again: the same entries are not added a second time...
+    await runtime.addToHistory(key, { role: 'user', text: 'train' }, { messageId: '41' });
+    await runtime.addToHistory(key, { role: 'assistant', text: 'Upload data' }, { messageId: 41 });
+    // ...while an answer it gets this time that differs is, as are other messages.
+    await runtime.addToHistory(
+      key,
+      { role: 'assistant', text: 'Still waiting' },
+      { messageId: 41 },
+    );
+    await runtime.addToHistory(key, { role: 'user', text: 'train' }, { messageId: 42 });
+    await runtime.addToHistory(key, { role: 'user', text: 'train' });
+    const again = createTestRuntime({ store, clock }).runtime;
+    const history = await again.getHistory(key, 10);
+    expect(history.map((m) => [m.role, m.text, m.messageId])).toEqual([
+      ['user', 'train', '41'],
+      ['assistant', 'Upload data', '41'],
+      ['assistant', 'Still waiting', '41'],
+      ['user', 'train', '42'],
+      ['user', 'train', undefined],
+    ]);
+    expect(Object.hasOwn(history[4] as object, 'messageId')).toBe(false);
+  });
+
+  it('should write nothing for an entry it already holds', async () => {
+    const { store, counts } = createCountingStore();
+    const { runtime } = createTestRuntime({ store });
+    await runtime.getOrCreateSession(key);
+    await runtime.addToHistory(key, { role: 'user', text: 'hi' }, { messageId: 7 });
+    const writes = counts.compareAndSet;
+    await runtime.addToHistory(key, { role: 'user', text: 'hi' }, { messageId: 7 });
+    expect(counts.compareAndSet).toBe(writes);
+  });
+
+  it('should refuse a malformed messageId and write nothing', async () => {
+    const { runtime } = createTestRuntime();
+    await runtime.getOrCreateSession(key);
+    for (const messageId of [Number.NaN, '', 'x'.repeat(201), {}]) {
+      await expect(
+        runtime.addToHistory(key, { role: 'user', text: 'x' }, { messageId } as never),
+      ).rejects.toThrow(/messageId is a finite number or a string of 1 to 200 characters/);
+    }
+    expect(await runtime.getHistory(key)).toEqual([]);
   });
 });
 
