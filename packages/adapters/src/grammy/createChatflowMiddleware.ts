@@ -211,7 +211,11 @@ export function createChatflowMiddleware<C extends Context = Context>(
         out.notice = undefined;
         await ctx.reply(clipText(full), keyboard === undefined ? {} : { reply_markup: keyboard });
         if (options.history && record) {
-          await runtime.addToHistory(key, { role: 'assistant', text: full });
+          await runtime.addToHistory(
+            key,
+            { role: 'assistant', text: full },
+            { messageId: out.messageId },
+          );
         }
       },
     };
@@ -291,7 +295,9 @@ export function createChatflowMiddleware<C extends Context = Context>(
   }
 
   async function onText(ctx: C, out: Outbox, key: SessionKey, session: SessionView, text: string) {
-    if (options.history) await runtime.addToHistory(key, { role: 'user', text });
+    if (options.history) {
+      await runtime.addToHistory(key, { role: 'user', text }, { messageId: out.messageId });
+    }
     const translated = await options.translate?.(ctx, session);
     if (translated !== undefined) return send(out, key, session, translated);
     const workflow = session.workflow;

@@ -83,10 +83,16 @@ export function createHostConversation<C extends Context>(
   const labelOf = (type: string) =>
     Object.hasOwn(workflows, type) ? (workflows[type]?.label ?? type) : type;
 
-  async function record(key: SessionKey, role: 'user' | 'assistant', text: string) {
+  /** Records an entry; `messageId` is the update it belongs to (none for a push). */
+  async function record(
+    key: SessionKey,
+    role: 'user' | 'assistant',
+    text: string,
+    messageId: number | undefined,
+  ) {
     if (!options.history) return;
     try {
-      await runtime.addToHistory(key, { role, text });
+      await runtime.addToHistory(key, { role, text }, messageId === undefined ? {} : { messageId });
     } catch (error) {
       // The user was just forgotten: nothing to record the reply in.
       if (!isCode(error, 'SESSION_NOT_FOUND')) throw error;
@@ -98,6 +104,7 @@ export function createHostConversation<C extends Context>(
     chatId: number | string,
     key: SessionKey,
     replies: readonly Reply[],
+    messageId?: number,
   ) {
     // The step the buttons belong to, read after the host took its step; replies
     // without buttons need none, and then the session is not read at all.
@@ -115,24 +122,26 @@ export function createHostConversation<C extends Context>(
         return replyKeyboard({ choices, multiple, step, tag, doneLabel: texts.doneLabel });
       },
     });
-    for (const reply of replies) await record(key, 'assistant', reply.text);
+    for (const reply of replies) await record(key, 'assistant', reply.text, messageId);
   }
 
   async function ask(ctx: C, key: SessionKey, session: SessionView, message: HostMessage) {
     const respond = options.respond;
     if (respond === undefined) return [];
-    await record(key, 'user', describeMessage(message));
+    await record(key, 'user', describeMessage(message), ctx.update.update_id);
     return respond({ ctx, key, session, runtime, message, messageId: ctx.update.update_id });
   }
 
-  async function command(key: SessionKey, session: SessionView, name: string) {
+  async function command(ctx: C, key: SessionKey, session: SessionView, name: string) {
     switch (name) {
       case 'status': {
         const label = session.workflow === null ? undefined : labelOf(session.workflow.type);
         return [{ text: texts.status(session, label) }];
       }
       case 'cancel': {
-        const cancelled = await runtime.cancelWorkflow(key);
+        const cancelled = await runtime.cancelWorkflow(key, {
+          messageId: ctx.update.update_id,
+        });
         const text =
           cancelled.cancelled && cancelled.workflow !== null
             ? texts.cancelled(labelOf(cancelled.workflow))
@@ -220,7 +229,9 @@ export function createHostConversation<C extends Context>(
       const all = withNotice(notice, replies);
       notice = undefined;
       const chatId = ctx.chat?.id;
-      if (chatId !== undefined && all.length > 0) await send(ctx.api, chatId, key, all);
+      if (chatId !== undefined && all.length > 0) {
+        await send(ctx.api, chatId, key, all, ctx.update.update_id);
+      }
     };
     try {
       const session = await runtime.getOrCreateSession(key);
@@ -234,7 +245,7 @@ export function createHostConversation<C extends Context>(
         case 'command':
           // After /forget the session is gone: no notice about it.
           if (intent.name === 'forget') notice = undefined;
-          replies = await command(key, session, intent.name);
+          replies = await command(ctx, key, session, intent.name);
           break;
         case 'text':
           replies = await ask(ctx, key, session, { text: intent.text });

@@ -269,7 +269,8 @@ export interface ChatflowMiddlewareOptions<C extends Context = Context> {
   reuseData?: boolean;
   /**
    * Record the user's texts and the bot's replies with `runtime.addToHistory` (one
-   * store write each).
+   * store write each), with the update's `update_id` as their `messageId`: an update
+   * delivered again adds no entry the first delivery recorded.
    * @default false
    */
   history?: boolean;

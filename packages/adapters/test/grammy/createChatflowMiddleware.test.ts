@@ -773,6 +773,27 @@ describe('createChatflowMiddleware: an update delivered again', () => {
     expect(session?.workflow?.context).toMatchObject({ target: 'price' });
   });
 
+  it('should record a text delivered again, and the same reply to it, once in the history', async () => {
+    const s = setup();
+    await toSelectingTarget(s);
+    const { bot } = createTestBot();
+    const chatflow = createChatflowMiddleware({ runtime: s.runtime, workflows, history: true });
+    bot.use(chatflow);
+    const update = textUpdate('price');
+    await bot.handleUpdate(update);
+    await bot.handleUpdate(update);
+    const history = await s.runtime.getHistory(key, 10);
+    expect(history.map((message) => [message.role, message.text.split('\n')[0]])).toEqual([
+      ['user', 'price'],
+      ['assistant', expect.stringContaining('Which columns should the model learn from?')],
+    ]);
+    expect(history.map((message) => message.messageId)).toEqual([
+      String(update.update_id),
+      String(update.update_id),
+    ]);
+    chatflow.dispose();
+  });
+
   it('should go back once for a /back delivered twice', async () => {
     const s = setup();
     await toSelectingTarget(s);

@@ -118,6 +118,7 @@ function setup(
     runtime?: Runtime;
     hostCommands?: { command: string; description: string }[];
     clock?: { now: number };
+    history?: boolean;
   } = {},
 ): Setup {
   const clock = options.clock ?? { now: Date.UTC(2026, 0, 5, 9) };
@@ -132,6 +133,7 @@ function setup(
     workflows,
     api: bot.api,
     ...(options.hostCommands === undefined ? {} : { hostCommands: options.hostCommands }),
+    ...(options.history === undefined ? {} : { history: options.history }),
     downloadFile: async ({ ctx, fileId }) => {
       const file = await ctx.api.getFile(fileId);
       const bytes = files.get(file.file_path ?? '');
@@ -442,6 +444,33 @@ describe('createHostConversation', () => {
       'cancel',
       'forget',
       'help',
+    ]);
+  });
+
+  it('should not cancel the workflow started after a /cancel that comes again', async () => {
+    const s = setup();
+    await say(s, 'train');
+    const cancel = textUpdate('/cancel');
+    await callsDuring(s, () => s.bot.handleUpdate(cancel));
+    await say(s, 'train');
+    const again = await callsDuring(s, () => s.bot.handleUpdate(cancel));
+    expect(again[0]?.payload.text).toBe('There is nothing to cancel.');
+    expect((await s.runtime.getSession(key))?.workflow?.type).toBe('ml_training');
+  });
+
+  it('should record a message delivered again, and the same reply to it, once in the history', async () => {
+    const s = setup({ history: true });
+    const colour = textUpdate('colour');
+    await callsDuring(s, () => s.bot.handleUpdate(colour));
+    await callsDuring(s, () => s.bot.handleUpdate(colour));
+    await say(s, 'colour');
+    const history = await s.runtime.getHistory(key, 10);
+    const id = String(colour.update_id);
+    expect(history.map((message) => [message.role, message.text, message.messageId])).toEqual([
+      ['user', 'colour', id],
+      ['assistant', 'Pick a colour', id],
+      ['user', 'colour', expect.not.stringMatching(`^${id}$`)],
+      ['assistant', 'Pick a colour', expect.not.stringMatching(`^${id}$`)],
     ]);
   });
 
