@@ -1,4 +1,4 @@
-import { type Runtime, SessionNotFoundError } from '@chatflow/runtime';
+import { type HistoryOptions, type Runtime, SessionNotFoundError } from '@chatflow/runtime';
 import type { RecordedAction } from './respondInStep.ts';
 import type { ChatKey, Choice, Reply } from './types.ts';
 
@@ -15,12 +15,15 @@ export interface OfferedChoices {
  * what to repeat).
  */
 export interface ChatHistory {
-  /** Adds the user's message. */
-  rememberUser(key: ChatKey, text: string): Promise<void>;
+  /**
+   * Adds the user's message. The adding calls take the id of the chat message the
+   * entries belong to (`options.messageId`), so a message delivered again is kept once.
+   */
+  rememberUser(key: ChatKey, text: string, options?: HistoryOptions): Promise<void>;
   /** Adds the bot's replies, each with the choices it offered. */
-  rememberReplies(key: ChatKey, replies: readonly Reply[]): Promise<void>;
+  rememberReplies(key: ChatKey, replies: readonly Reply[], options?: HistoryOptions): Promise<void>;
   /** Adds a workflow action the user's message led to. */
-  recordAction(key: ChatKey, action: RecordedAction): Promise<void>;
+  recordAction(key: ChatKey, action: RecordedAction, options?: HistoryOptions): Promise<void>;
   /** The choices of the bot's latest reply, when it offered some. */
   lastOffered(key: ChatKey): Promise<OfferedChoices | undefined>;
   /** The latest workflow action of the chat. */
@@ -39,17 +42,21 @@ export interface ChatHistory {
  * ```
  */
 export function createChatHistory(runtime: Runtime): ChatHistory {
-  const add = async (key: ChatKey, entry: Parameters<Runtime['addToHistory']>[1]) => {
+  const add = async (
+    key: ChatKey,
+    entry: Parameters<Runtime['addToHistory']>[1],
+    options: HistoryOptions | undefined,
+  ) => {
     try {
-      await runtime.addToHistory(key, entry);
+      await runtime.addToHistory(key, entry, options);
     } catch (error) {
       if (error instanceof SessionNotFoundError) return;
       throw error;
     }
   };
   return {
-    rememberUser: (key, text) => add(key, { role: 'user', text }),
-    async rememberReplies(key, replies) {
+    rememberUser: (key, text, options) => add(key, { role: 'user', text }, options),
+    async rememberReplies(key, replies, options) {
       for (const reply of replies) {
         const metadata: Record<string, unknown> = {};
         if (reply.choices && reply.choices.length > 0) {
@@ -57,11 +64,15 @@ export function createChatHistory(runtime: Runtime): ChatHistory {
         }
         if (reply.image) metadata.image = reply.image.name;
         if (reply.file) metadata.file = reply.file.name;
-        await add(key, { role: 'assistant', text: reply.text, metadata });
+        await add(key, { role: 'assistant', text: reply.text, metadata }, options);
       }
     },
-    recordAction: (key, action) =>
-      add(key, { role: 'system', text: `action: ${action.workflow}`, metadata: { action } }),
+    recordAction: (key, action, options) =>
+      add(
+        key,
+        { role: 'system', text: `action: ${action.workflow}`, metadata: { action } },
+        options,
+      ),
     async lastOffered(key) {
       const history = await runtime.getHistory(key, 12);
       const last = [...history].reverse().find((message) => message.role === 'assistant');

@@ -2,6 +2,7 @@ import { type DatasetInfo, type WorkflowType, workflows } from '@chatflow/machin
 import {
   ChatflowError,
   DataTooLargeError,
+  type HistoryOptions,
   type Runtime,
   type SessionView,
   type StepResult,
@@ -149,6 +150,12 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
     return { messageId: `${current.messageId}:${current.steps}` };
   };
 
+  /** The history options of the message the chat is handling: its id, when it has one. */
+  const historyOptions = (key: ChatKey): HistoryOptions | undefined => {
+    const current = handling.get(keyId(key));
+    return current === undefined ? undefined : { messageId: current.messageId };
+  };
+
   /** Runs a series of workflow actions, stopping at the first refusal. */
   const perform = async (key: ChatKey, actions: readonly StepAction[]): Promise<Reply[]> => {
     const notes: Reply[] = [];
@@ -290,7 +297,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
       ...(picked ? { picked } : {}),
       lastAction: () => history.lastAction(key),
     });
-    if (response.action) await history.recordAction(key, response.action);
+    if (response.action) await history.recordAction(key, response.action, historyOptions(key));
     if (response.actions.length > 0) return perform(key, response.actions);
     if (response.explain !== undefined) return [await explainInStep(session, response.explain)];
     return (response.replies ?? []).map((reply) =>
@@ -366,7 +373,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
     }
     if (session.reset) notes.push({ text: resetNotes[session.reset] ?? 'We start afresh.' });
     const userText = 'file' in message ? `[file ${message.file.name}]` : message.text;
-    await history.rememberUser(key, userText);
+    await history.rememberUser(key, userText, historyOptions(key));
     let replies: Reply[];
     try {
       replies =
@@ -378,7 +385,7 @@ export function createStatsBot(options: StatsBotOptions): StatsBot {
       replies = [{ text: error.message }];
     }
     const all = mergeReplies([...notes, ...replies]);
-    await history.rememberReplies(key, all);
+    await history.rememberReplies(key, all, historyOptions(key));
     return all;
   };
 

@@ -277,6 +277,13 @@ describe('createTelegramBot', () => {
     expect((await core.runtime.getSession(key))?.workflow?.context).toMatchObject({
       target: 'price',
     });
+    // Each message is in the history once, as the chat saw it once.
+    const history = await core.runtime.getHistory(key, 50);
+    expect(history.filter((m) => m.role === 'user').map((m) => m.text)).toEqual([
+      '[file houses.csv]',
+      '/train',
+      'price',
+    ]);
   });
 
   it('should refuse a button of an earlier step', async () => {
