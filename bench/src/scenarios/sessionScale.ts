@@ -147,7 +147,7 @@ export const sessionScaleScenario: Scenario = {
     const sizes = context.quick ? [1000, 5000] : [10_000, 100_000];
     recorder.parameters.sizes = sizes.join(',');
     recorder.note(
-      'Each heap figure is an average over the whole population; populations are built 3 times at the smaller size and once at the larger (the cleanup cycle is timed twice per population: once after a pause that lets the collector finish sweeping, the figure the target judges, and once right after a forced full GC, over another 10% idle).',
+      'Each heap figure is an average over the whole population; populations are built as many times as every other figure is measured, after a warm-up at the smaller size that also warms the larger (the cleanup cycle is timed twice per population: once after a pause that lets the collector finish sweeping, the figure the target judges, and once right after a forced full GC, over another 10% idle).',
     );
     recorder.note(
       'Sessions are in selecting_features (data uploaded, target chosen). The chatflow figure is everything the runtime keeps per session in the process: the live actor, the registry and session record, and the in-memory store holding its persisted snapshot.',
@@ -160,17 +160,16 @@ export const sessionScaleScenario: Scenario = {
       chatflowReason = errorMessage(error);
     }
 
-    for (const size of sizes) {
+    for (const [sizeIndex, size] of sizes.entries()) {
       let run = 0;
       const variants: Record<string, () => Promise<ChatflowPopulation | number>> = {
         bare: () => bareActors(loaded, size),
       };
       if (!chatflowReason) variants.chatflow = () => chatflowSessions(loaded, size, run++);
-      // A population is its own average over `size` sessions, and building 100k sessions
-      // through the runtime takes minutes: fewer runs here than elsewhere.
-      const repetitions = size >= 100_000 ? 1 : Math.min(3, context.repetitions);
+      // The runs at the smaller size are the warm-up of those at the larger.
+      const repetitions = context.repetitions;
       const { results, errors } = await repeatRoundRobin(variants, {
-        warmup: 0,
+        warmup: sizeIndex === 0 ? context.warmup : 0,
         repetitions,
         only: context.variants,
         onRun: (name, repetition) =>
