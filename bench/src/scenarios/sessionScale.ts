@@ -55,7 +55,7 @@ async function bareActors(
   loaded: Extract<LoadedMachine, { ok: true }>,
   count: number,
 ): Promise<number> {
-  const before = heapUsedAfterGc();
+  const before = await heapUsedAfterGc();
   const actors = new Array(count);
   for (let i = 0; i < count; i++) {
     const actor = createActor(loaded.machine);
@@ -63,7 +63,7 @@ async function bareActors(
     for (const event of events) actor.send(structuredClone(event));
     actors[i] = actor;
   }
-  const after = heapUsedAfterGc();
+  const after = await heapUsedAfterGc();
   if (actors[count - 1].getSnapshot().value !== 'selecting_features') {
     throw new Error(`bare actor in ${JSON.stringify(actors[count - 1].getSnapshot().value)}`);
   }
@@ -79,7 +79,7 @@ async function chatflowSessions(
   const { runtime: runtimePackage, machines } = await loadChatflow();
   const start = Date.UTC(2030, 0, 1);
   let clock = start;
-  const before = heapUsedAfterGc();
+  const before = await heapUsedAfterGc();
   const runtime = runtimePackage.createRuntime({
     workflows: machines.workflows,
     actors: loaded.actors,
@@ -114,14 +114,14 @@ async function chatflowSessions(
     await runConcurrently(idle, 64, (i) => create(idle + i));
     clock = start + 20 * minute;
     await runConcurrently(count - 2 * idle, 64, (i) => create(2 * idle + i));
-    const after = heapUsedAfterGc();
+    const after = await heapUsedAfterGc();
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     // 31 minutes after the start: the first 10% are idle past the 30-minute timeout.
     clock = start + 31 * minute;
     const settled = await cycle();
     // 36 minutes: the second 10% are; this cycle starts right after a full GC.
     clock = start + 36 * minute;
-    heapUsedAfterGc();
+    await heapUsedAfterGc();
     const afterGc = await cycle();
     return { heapPerSession: (after - before) / count, settled, afterGc };
   } finally {
