@@ -73,6 +73,16 @@ export interface SessionAccess {
    * written, or `undefined` on a conflict.
    */
   writeAt(storageKey: string, expected: number, record: SessionRecord): Promise<number | undefined>;
+  /**
+   * Makes `record`, as stored at `revision`, the key's live session (a live session it
+   * replaces leaves the registry), and returns it.
+   */
+  adopt(
+    storageKey: string,
+    key: NormalizedSessionKey,
+    record: SessionRecord,
+    revision: number,
+  ): LiveSession;
   /** The TTL and index of a session record's writes. */
   writeOptions(key: NormalizedSessionKey, storageKey: string): WriteOptions;
   /**
@@ -199,7 +209,15 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       ),
     );
     if (stored !== undefined) return { stored };
-    if (registry.peek(storageKey) !== undefined) registry.delete(storageKey);
+    return { created: adopt(storageKey, key, record, revision) };
+  }
+
+  function adopt(
+    storageKey: string,
+    key: NormalizedSessionKey,
+    record: SessionRecord,
+    revision: number,
+  ): LiveSession {
     const session: LiveSession = {
       storageKey,
       key,
@@ -209,7 +227,7 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       evicted: false,
     };
     registry.set(session);
-    return { created: session };
+    return session;
   }
 
   async function load(
@@ -276,16 +294,8 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
       options.onRecord(live);
       return { kind: 'found', session: live };
     }
-    const session: LiveSession = {
-      storageKey,
-      key,
-      record,
-      revision: stored.revision,
-      storedActivity: record.lastActivity,
-      evicted: false,
-      ...(reset ? { pendingReset: 'workflow_changed' as const } : {}),
-    };
-    registry.set(session);
+    const session = adopt(storageKey, key, record, stored.revision);
+    if (reset) session.pendingReset = 'workflow_changed';
     options.onRecord(session);
     return { kind: 'found', session };
   }
@@ -371,5 +381,15 @@ export function createSessionAccess(options: SessionAccessOptions): SessionAcces
     );
   }
 
-  return { load, requireActive, phaseOf, isCurrent, write, writeAt, writeOptions, retrying };
+  return {
+    load,
+    requireActive,
+    phaseOf,
+    isCurrent,
+    write,
+    writeAt,
+    adopt,
+    writeOptions,
+    retrying,
+  };
 }

@@ -89,16 +89,7 @@ export function createSessionOperations(core: RuntimeCore) {
     const record = createSessionRecord(key, now());
     const written = await sessions.writeAt(storageKey, expected, record);
     if (written === undefined) return retry;
-    const session: LiveSession = {
-      storageKey,
-      key,
-      record,
-      revision: written,
-      storedActivity: record.lastActivity,
-      evicted: false,
-    };
-    registry.set(session);
-    return session;
+    return sessions.adopt(storageKey, key, record, written);
   }
 
   function announceCreated(session: LiveSession): void {
